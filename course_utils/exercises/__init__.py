@@ -1,0 +1,15 @@
+"""Exercises: each `check_<name>(fn)` tests a learner's function against the reference.
+
+    from course_utils import exercises
+    exercises.check_normalize(my_normalize)   # True, or False with the reason
+    exercises.hint("normalize")               # a nudge
+    exercises.solution("normalize")           # a reference answer
+
+Every checker returns a bool and never raises for a learner's mistake; see
+`course_utils.exercises.core` for the contract. One module per notebook topic.
+"""
+
+from course_utils.exercises.basics import check_normalize
+from course_utils.exercises.core import hint, solution
+
+__all__ = ["check_normalize", "hint", "solution"]

@@ -1,0 +1,202 @@
+"""The checker machinery shared by every exercise of the course.
+
+The contract of every `check_<name>(fn)`:
+
+- it calls `fn` on seeded random cases and edge cases and compares each answer
+  with the reference;
+- it returns `True` only when `fn` passes every case, printing one line;
+- it returns `False`, printing the case and a hint, for a stub that raises
+  `NotImplementedError` ("not attempted"), a wrong value, a wrong shape, or an
+  exception inside `fn`. It never raises for a learner's mistake.
+
+Topic modules build their checkers from `Case`, `run_checks`, `compare_arrays`
+and `compare_scalar`, and register their hint and solution with `register`.
+"""
+
+import dataclasses
+import textwrap
+import warnings
+
+import numpy as np
+
+
+@dataclasses.dataclass
+class Case:
+    """One call of the learner's function and the answer it should give.
+
+    Attributes:
+        label: what the case is, as the learner will read it on failure,
+            e.g. `"image (5, 7), kernel (2, 3)"`.
+        args: positional arguments for the function (arrays are copied first).
+        expected: the reference answer.
+        kwargs: keyword arguments for the function.
+        hint: a sentence shown when this case fails.
+    """
+
+    label: str
+    args: tuple
+    expected: object
+    kwargs: dict = dataclasses.field(default_factory=dict)
+    hint: str = ""
+
+
+@dataclasses.dataclass
+class Exercise:
+    """Registry entry: title, hint and solution of one exercise."""
+
+    title: str
+    hint: str
+    solution: str
+
+
+_REGISTRY = {}
+
+
+def register(name, title, hint, solution):
+    """Registers an exercise so `hint(name)` and `solution(name)` can show it."""
+    _REGISTRY[name] = Exercise(
+        title, textwrap.dedent(hint).strip(), textwrap.dedent(solution).strip()
+    )
+
+
+def _lookup(name):
+    if name not in _REGISTRY:
+        raise ValueError(
+            f"No exercise named {name!r}; the exercises are: {', '.join(sorted(_REGISTRY))}."
+        )
+    return _REGISTRY[name]
+
+
+def hint(name):
+    """Prints a hint for exercise `name` (e.g. `hint("normalize")`)."""
+    exercise = _lookup(name)
+    print(f"Hint for {exercise.title}:\n{exercise.hint}")
+
+
+def solution(name):
+    """Prints a reference solution for exercise `name`."""
+    exercise = _lookup(name)
+    print(f"A solution to {exercise.title}:\n\n{exercise.solution}")
+
+
+def run_checks(name, fn, cases, compare):
+    """Runs `fn` on every case and reports the first failure.
+
+    Args:
+        name: the registered exercise name.
+        fn: the learner's function.
+        cases: a list of `Case`.
+        compare: `compare(got, expected) -> str | None`, the problem or `None`.
+
+    Returns:
+        True when every case passes, False otherwise (with the reason printed).
+    """
+    exercise = _lookup(name)
+    more = f"See exercises.hint({name!r}) for help, exercises.solution({name!r}) for an answer."
+    if not callable(fn):
+        print(
+            f"✗ {exercise.title}: expected a function, received {type(fn).__name__}. "
+            "Pass the function itself, without calling it: check(my_function)."
+        )
+        return False
+    for case in cases:
+        args = tuple(_copy(a) for a in case.args)
+        kwargs = {k: _copy(v) for k, v in case.kwargs.items()}
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                got = fn(*args, **kwargs)
+        except NotImplementedError:
+            print(
+                f"○ {exercise.title}: not attempted yet. Replace `raise NotImplementedError` "
+                f"with your code, then run this cell again. {more}"
+            )
+            return False
+        except Exception as error:  # the learner's bug, reported, never raised
+            print(
+                f"✗ {exercise.title}: on {case.label}, your function raised "
+                f"{type(error).__name__}: {error}. {more}"
+            )
+            return False
+        if any(not _same(a, b) for a, b in zip(args, case.args)):
+            print(
+                f"✗ {exercise.title}: on {case.label}, your function changed its input "
+                f"array in place. Work on a copy (e.g. `x = x.astype(float)`). {more}"
+            )
+            return False
+        problem = compare(got, case.expected)
+        if problem:
+            hint_text = f" Hint: {case.hint}" if case.hint else ""
+            print(f"✗ {exercise.title}: on {case.label}, {problem}.{hint_text} {more}")
+            return False
+    print(f"✓ {exercise.title}: correct on all {len(cases)} cases.")
+    return True
+
+
+def compare_arrays(got, expected, atol=1e-5, rtol=1e-5, require_float=False):
+    """Returns what is wrong with array `got` against `expected`, or None.
+
+    >>> compare_arrays([1.0, 2.0], np.array([1.0, 2.5]))
+    'the values differ: at index (1,) expected 2.5, got 2.0 (largest difference 0.5)'
+    >>> compare_arrays(np.zeros((2, 3)), np.zeros((3, 2)))
+    'expected an output of shape (3, 2), got shape (2, 3)'
+    >>> compare_arrays(np.ones(3), np.ones(3)) is None
+    True
+    """
+    expected = np.asarray(expected)
+    if got is None:
+        return "your function returned None: did you forget `return`?"
+    try:
+        array = np.asarray(got)
+        values = array.astype(np.float64)
+    except (TypeError, ValueError):
+        return f"expected an array of shape {expected.shape}, got a {type(got).__name__}"
+    if array.shape != expected.shape:
+        return f"expected an output of shape {expected.shape}, got shape {array.shape}"
+    if require_float and array.dtype.kind != "f":
+        return f"expected floating-point values, got dtype {array.dtype}"
+    finite = np.isfinite(values)
+    if not finite.all() and np.isfinite(expected).all():
+        where = tuple(int(i) for i in np.argwhere(~finite)[0])
+        return f"got {values[where]} at index {where}, where a finite number was expected"
+    if np.allclose(values, expected, atol=atol, rtol=rtol, equal_nan=True):
+        return None
+    difference = np.abs(values - expected)
+    difference[np.isnan(difference)] = np.inf
+    where = tuple(int(i) for i in np.unravel_index(np.argmax(difference), difference.shape))
+    return (
+        f"the values differ: at index {where} expected {expected[where]:.6g}, got "
+        f"{values[where]:.6g} (largest difference {difference[where]:.3g})"
+    )
+
+
+def compare_scalar(got, expected, atol=1e-6, rtol=1e-5):
+    """Returns what is wrong with number `got` against `expected`, or None.
+
+    >>> compare_scalar(np.float32(0.5), 0.5) is None
+    True
+    >>> compare_scalar([0.5, 0.5], 0.5)
+    'expected one number, got an array of shape (2,)'
+    """
+    if got is None:
+        return "your function returned None: did you forget `return`?"
+    try:
+        array = np.asarray(got, dtype=np.float64)
+    except (TypeError, ValueError):
+        return f"expected a number, got a {type(got).__name__}"
+    if array.size != 1:
+        return f"expected one number, got an array of shape {array.shape}"
+    value = float(array.reshape(()))
+    if np.isclose(value, expected, atol=atol, rtol=rtol):
+        return None
+    return f"expected {expected:.6g}, got {value:.6g}"
+
+
+def _copy(value):
+    return value.copy() if isinstance(value, np.ndarray) else value
+
+
+def _same(after, before):
+    if isinstance(before, np.ndarray):
+        return isinstance(after, np.ndarray) and np.array_equal(after, before, equal_nan=True)
+    return True

@@ -1,0 +1,108 @@
+"""Records a notebook's headline numbers so `make run` can show them in one table.
+
+    report.start("04_cnn_classifier")      # once, in the set-up cell
+    report.record("test_accuracy", 0.9906)
+
+Each notebook's numbers land in `build/results/<notebook>.<profile>.json`.
+"""
+
+import datetime
+import json
+import math
+import os
+import re
+
+import numpy as np
+
+from course_utils import config
+
+NOTEBOOK_ENV = "COURSE_NOTEBOOK"
+_current = {"notebook": None}
+
+
+def start(notebook):
+    """Names the notebook whose numbers the following `record` calls store.
+
+    Clears what an earlier run of the same notebook and profile recorded, so
+    the file holds this run's numbers only.
+
+    Args:
+        notebook: the notebook's file name without `.ipynb`, e.g. `"00_setup"`.
+
+    Raises:
+        ValueError: if the name is empty or holds characters other than
+            letters, digits, `_` and `-`.
+    """
+    if not isinstance(notebook, str) or not re.fullmatch(r"[A-Za-z0-9_-]+", notebook):
+        raise ValueError(
+            "`notebook` must be the notebook's file name without .ipynb, such as "
+            f"'00_setup' (letters, digits, _ and -); received {notebook!r}."
+        )
+    _current["notebook"] = notebook
+    path = results_path(notebook)
+    if path.exists():
+        path.unlink()
+    return path
+
+
+def record(name, value):
+    """Stores one number under `name` for the current notebook and prints it.
+
+    Args:
+        name: a short identifier such as `"test_accuracy"`.
+        value: a finite number (int or float, including NumPy scalars).
+
+    Returns:
+        The path of the JSON file written.
+
+    Raises:
+        ValueError: if `name` is not an identifier or `value` is not a finite number.
+    """
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(
+            f"`name` must be an identifier such as 'test_accuracy'; received {name!r}."
+        )
+    is_number = isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
+    number = float(value) if is_number else math.nan
+    if not math.isfinite(number):
+        raise ValueError(
+            f"`value` for {name!r} must be a finite number; received {value!r}. "
+            "Record a float such as history.history['accuracy'][-1]."
+        )
+    notebook = current_notebook()
+    path = results_path(notebook)
+    results = read(path) or {"notebook": notebook, "profile": config.profile().name, "values": {}}
+    results["values"][name] = int(value) if isinstance(value, (int, np.integer)) else number
+    results["updated"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(results, indent=2) + "\n")
+    os.replace(tmp, path)
+    print(f"recorded {name} = {_format(results['values'][name])}")
+    return path
+
+
+def current_notebook():
+    """The notebook named by `start`, else `$COURSE_NOTEBOOK`, else `"scratch"`."""
+    return _current["notebook"] or os.environ.get(NOTEBOOK_ENV) or "scratch"
+
+
+def results_path(notebook, profile_name=None):
+    """Path of the JSON file for `notebook` in a profile (the current one by default)."""
+    name = profile_name or config.profile().name
+    folder = config.build_dir() / "results"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{notebook}.{name}.json"
+
+
+def read(path):
+    """Returns the recorded results stored at `path`, or None if there are none."""
+    try:
+        return json.loads(path.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+
+
+def _format(value):
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.4g}" if abs(value) < 1e4 else f"{value:.6g}"

@@ -1,0 +1,113 @@
+import numpy as np
+import pytest
+
+from course_utils import config
+
+
+@pytest.mark.parametrize(
+    ("value", "name", "limit"),
+    [(None, "full", None), ("full", "full", None), ("fast", "fast", 2000)],
+)
+def test_profile_reads_course_profile(monkeypatch, value, name, limit):
+    if value is None:
+        monkeypatch.delenv("COURSE_PROFILE", raising=False)
+    else:
+        monkeypatch.setenv("COURSE_PROFILE", value)
+    profile = config.profile()
+    assert profile.name == name
+    assert profile.train_limit == limit
+    assert profile.epochs(5) == (1 if name == "fast" else 5)
+    assert profile.pick(full=60_000, fast=2_000) == (2_000 if name == "fast" else 60_000)
+
+
+@pytest.mark.parametrize("value", ["quick", "FULLL", "1"])
+def test_unknown_profile_is_a_clear_error(monkeypatch, value):
+    monkeypatch.setenv("COURSE_PROFILE", value)
+    with pytest.raises(ValueError, match=r"not a known profile; expected one of full, fast"):
+        config.profile()
+
+
+def test_fast_profile_limits_fit_the_offline_sample():
+    # The offline MNIST sample has 4,000 training and 1,000 test images.
+    assert config.FAST.train_limit <= 4000 and config.FAST.test_limit <= 1000
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, True])
+def test_epochs_must_be_positive_integers(bad):
+    with pytest.raises(ValueError, match="must be a positive integer"):
+        config.FULL.epochs(bad)
+
+
+def test_set_seed_makes_numpy_and_keras_repeatable():
+    import keras
+
+    config.set_seed(3)
+    first = (np.random.rand(3), keras.random.uniform((3,)).numpy())
+    config.set_seed(3)
+    second = (np.random.rand(3), keras.random.uniform((3,)).numpy())
+    np.testing.assert_array_equal(first[0], second[0])
+    np.testing.assert_array_equal(first[1], second[1])
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "0"])
+def test_set_seed_rejects_bad_seeds(bad):
+    with pytest.raises(ValueError, match="non-negative integer"):
+        config.set_seed(bad)
+
+
+def test_device_report_describes_keras_and_tensorflow():
+    import keras
+    import tensorflow as tf
+
+    report = config.device_report()
+    assert report["keras"] == keras.__version__
+    assert report["keras"].startswith("3.")
+    assert report["backend"] == keras.backend.backend()
+    assert report["tensorflow"] == tf.__version__
+    assert isinstance(report["gpus"], list)
+    assert report["cpus"] >= 1
+
+
+def test_build_dir_follows_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path / "out"))
+    assert config.build_dir() == tmp_path / "out"
+    assert (tmp_path / "out").is_dir()
+
+
+def test_build_dir_is_found_from_the_notebooks_folder(tmp_path, monkeypatch):
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "pyproject.toml").write_text("")
+    monkeypatch.delenv("COURSE_BUILD_DIR", raising=False)
+    monkeypatch.chdir(tmp_path / "notebooks")
+    assert config.build_dir() == tmp_path / "build"
+
+
+def test_quiet_tensorflow_hides_start_up_notices_only(tmp_path):
+    import subprocess
+    import sys
+
+    script = "from course_utils import config; config.quiet_tensorflow(); import keras"
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "TF_CPP_MIN_LOG_LEVEL": "0"},
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "oneDNN" not in run.stderr and "cuda" not in run.stderr.lower()
+
+
+@pytest.mark.parametrize(
+    ("line", "hidden"),
+    [
+        ("I0000 00:00:17 4883 port.cc:153] oneDNN custom operations are on.", True),
+        ("W0000 00:00:17 4883 cudart_stub.cc:31] Could not find cuda drivers", True),
+        ("E0000 00:00:17 4883 cuda_platform.cc:52] failed call to cuInit: INTERNAL", True),
+        ("WARNING: All log messages before absl::InitializeLog() is called are written", True),
+        ("E0000 00:00:17 4883 something.cc:1] Out of memory while allocating", False),
+        ("Traceback (most recent call last):", False),
+    ],
+)
+def test_only_known_notices_are_filtered(line, hidden):
+    assert bool(config._TENSORFLOW_NOTICES.match(line)) is hidden

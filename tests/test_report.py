@@ -1,0 +1,53 @@
+import json
+
+import numpy as np
+import pytest
+
+from course_utils import config, report
+
+
+def test_record_writes_one_json_file_per_notebook_and_profile(monkeypatch, capsys):
+    monkeypatch.setenv("COURSE_PROFILE", "fast")
+    path = report.start("04_cnn_classifier")
+    report.record("test_accuracy", np.float32(0.9906))
+    report.record("epochs", 5)
+    assert path == config.build_dir() / "results" / "04_cnn_classifier.fast.json"
+    saved = json.loads(path.read_text())
+    assert saved["notebook"] == "04_cnn_classifier" and saved["profile"] == "fast"
+    assert saved["values"]["test_accuracy"] == pytest.approx(0.9906, abs=1e-6)
+    assert saved["values"]["epochs"] == 5 and isinstance(saved["values"]["epochs"], int)
+    assert "recorded test_accuracy = 0.9906" in capsys.readouterr().out
+
+
+def test_start_clears_an_earlier_run():
+    report.start("00_setup")
+    report.record("old_number", 1.0)
+    path = report.start("00_setup")
+    report.record("new_number", 2.0)
+    assert report.read(path)["values"] == {"new_number": 2.0}
+
+
+def test_notebook_name_falls_back_to_the_environment(monkeypatch):
+    monkeypatch.setenv(report.NOTEBOOK_ENV, "07_vae")
+    assert report.current_notebook() == "07_vae"
+    monkeypatch.delenv(report.NOTEBOOK_ENV)
+    assert report.current_notebook() == "scratch"
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), "0.9", None, True])
+def test_record_rejects_what_is_not_a_finite_number(value):
+    report.start("00_setup")
+    with pytest.raises(ValueError, match="must be a finite number"):
+        report.record("accuracy", value)
+
+
+@pytest.mark.parametrize("name", ["test accuracy", "", "1st", None])
+def test_record_rejects_bad_names(name):
+    with pytest.raises(ValueError, match="must be an identifier"):
+        report.record(name, 1.0)
+
+
+@pytest.mark.parametrize("notebook", ["", "../evil", "00 setup", None])
+def test_start_rejects_bad_notebook_names(notebook):
+    with pytest.raises(ValueError, match="notebook's file name without .ipynb"):
+        report.start(notebook)

@@ -1,0 +1,74 @@
+"""`make run`'s runner: executes notebooks, names a failing cell, prints one table."""
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from course_utils import config, runner
+
+
+def write_notebook(path, *sources):
+    cells = [new_markdown_cell("# demo")] + [new_code_cell(source) for source in sources]
+    notebook = new_notebook(cells=cells)
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(notebook, path)
+
+
+@pytest.fixture
+def folder(tmp_path):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    write_notebook(
+        folder / "00_demo.ipynb",
+        "from course_utils import report\nreport.start('00_demo')",
+        "# NBVAL_CHECK_OUTPUT\nprint(6 * 7)",
+        "print('not kept')\nreport.record('answer', 42)",
+    )
+    write_notebook(folder / "01_broken.ipynb", "x = 1", "raise RuntimeError('boom')", "y = 2")
+    (folder / "notes.ipynb").write_text("{}")  # not numbered: not part of the course
+    return folder
+
+
+def test_runner_executes_in_order_and_names_the_failing_cell(folder, capsys):
+    status = runner.main([str(folder)])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert out.index("[1/2] 00_demo.ipynb") < out.index("[2/2] 01_broken.ipynb")
+    assert "code cell 2/3" in out  # progress inside a notebook
+    table = out[out.index("\nnotebook ") :]
+    assert "00_demo" in table and "answer=42" in table
+    assert (
+        "FAILED: 01_broken.ipynb, cell 2 (\"raise RuntimeError('boom')\"): RuntimeError: boom"
+        in out
+    )
+    build = config.build_dir()
+    executed = nbformat.read(build / "notebooks" / "00_demo.ipynb", as_version=4)
+    assert executed.cells[2].outputs[0]["text"] == "42\n"
+    assert "boom" in (build / "html" / "01_broken.html").read_text()
+
+
+def test_update_checked_keeps_only_checked_outputs(folder, monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "fast")
+    assert runner.main([str(folder), "--only", "00", "--update-checked"]) == 0
+    source = nbformat.read(folder / "00_demo.ipynb", as_version=4)
+    outputs = [cell.outputs for cell in source.cells if cell.cell_type == "code"]
+    assert outputs[0] == [] and outputs[2] == []
+    assert outputs[1][0]["text"] == "42\n"
+
+
+def test_update_checked_needs_the_fast_profile(folder, monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    with pytest.raises(SystemExit):
+        runner.main([str(folder), "--update-checked"])
+
+
+def test_find_notebooks_rejects_an_empty_selection(folder):
+    assert [p.name for p in runner.find_notebooks(folder)] == ["00_demo.ipynb", "01_broken.ipynb"]
+    with pytest.raises(ValueError, match=r"No numbered notebooks .* matching \['09'\]"):
+        runner.find_notebooks(folder, only=["09"])
+    with pytest.raises(ValueError, match="is not a folder"):
+        runner.find_notebooks(folder / "missing")
