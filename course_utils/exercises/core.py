@@ -137,7 +137,7 @@ def compare_arrays(got, expected, atol=1e-5, rtol=1e-5, require_float=False):
     """Returns what is wrong with array `got` against `expected`, or None.
 
     >>> compare_arrays([1.0, 2.0], np.array([1.0, 2.5]))
-    'the values differ: at index (1,) expected 2.5, got 2.0 (largest difference 0.5)'
+    'the values differ: at index (1,) expected 2.5, got 2 (largest difference 0.5)'
     >>> compare_arrays(np.zeros((2, 3)), np.zeros((3, 2)))
     'expected an output of shape (3, 2), got shape (2, 3)'
     >>> compare_arrays(np.ones(3), np.ones(3)) is None
