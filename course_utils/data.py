@@ -98,7 +98,7 @@ def load_mnist(split, limit=None):
             size of the split, a corrupt data file, or when no source has MNIST.
 
     >>> images, labels = load_mnist("test", limit=20)  # doctest: +ELLIPSIS
-    MNIST from ...
+    MNIST...
     >>> images.shape, images.dtype, labels.shape
     ((20, 28, 28), dtype('uint8'), (20,))
     >>> np.bincount(labels, minlength=10).tolist()
@@ -279,6 +279,7 @@ def _from_download(dataset, tried):
                 continue
             name = "mnist.npz" if dataset == "mnist" else FASHION_FILES[key]
             expected = MNIST_SHA256 if dataset == "mnist" else None
+            print(f"{_TITLES[dataset]}: downloading {DOWNLOAD_BASE + name} to {path} ...")
             _download(DOWNLOAD_BASE + name, path, sha256=expected)
     except (OSError, urllib.error.URLError) as error:
         print(f"  download failed ({error}); trying the next source.")
@@ -293,7 +294,6 @@ def _download(url, path, sha256=None, timeout=30):
     """Downloads `url` to `path` through a temporary file, so that an
     interrupted download never leaves a file that a later call would trust."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    print(f"Downloading {url} to {path} ...", flush=True)
     handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
         digest = hashlib.sha256()

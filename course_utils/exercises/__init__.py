@@ -10,6 +10,16 @@ Every checker returns a bool and never raises for a learner's mistake; see
 """
 
 from course_utils.exercises.basics import check_normalize
+from course_utils.exercises.convolution import check_conv2d, check_output_size
 from course_utils.exercises.core import hint, solution
+from course_utils.exercises.pooling import check_avg_pool, check_max_pool
 
-__all__ = ["check_normalize", "hint", "solution"]
+__all__ = [
+    "check_normalize",
+    "check_conv2d",
+    "check_output_size",
+    "check_max_pool",
+    "check_avg_pool",
+    "hint",
+    "solution",
+]

@@ -1,0 +1,227 @@
+"""Notebook 02's exercises: max pooling and average pooling, 2x2 windows with stride 2."""
+
+import textwrap
+
+import numpy as np
+
+from course_utils import pooling
+from course_utils.exercises.convolution import _diagnosing_compare
+from course_utils.exercises.core import Case, register, run_checks
+
+_POOL_HINT = """
+    Pool each image and each channel on its own: the output has shape
+    (batch, height // 2, width // 2, channels), and an odd last row or column
+    is dropped ("valid"). Window (i, j) covers rows 2i, 2i + 1 and columns
+    2j, 2j + 1. Either loop over i and j and reduce images[:, 2*i:2*i+2,
+    2*j:2*j+2, :] over axes (1, 2), or crop to an even size and reshape to
+    (batch, height // 2, 2, width // 2, 2, channels), then reduce axes (2, 4).
+"""
+
+for _name, _title, _word, _reduce in (
+    ("max_pool", "Exercise 2.1 (max_pool)", "largest", "np.max"),
+    ("avg_pool", "Exercise 2.2 (avg_pool)", "mean", "np.mean"),
+):
+    register(
+        _name,
+        title=_title,
+        hint=textwrap.dedent(_POOL_HINT) + f"Keep the {_word} of the four values in each window.",
+        solution=f"""
+            def my_{_name}(images):
+                batch, height, width, channels = images.shape
+                h, w = height // 2, width // 2
+                windows = images[:, : 2 * h, : 2 * w, :].reshape(batch, h, 2, w, 2, channels)
+                return {_reduce}(windows, axis=(2, 4))
+        """,
+    )
+
+
+def _pool(images, reduce, size=2, stride=2):
+    """Reference: "valid" pooling of every channel, any window and stride."""
+    windows = np.lib.stride_tricks.sliding_window_view(images, (size, size), axis=(1, 2))
+    windows = windows[:, ::stride, ::stride]
+    return reduce(windows.astype(np.float64), axis=(-2, -1))
+
+
+def _max(images):
+    return _pool(images, np.max)
+
+
+def _avg(images):
+    return _pool(images, np.mean)
+
+
+def _cropped_blocks(images):
+    batch, height, width, channels = images.shape
+    h, w = height // 2, width // 2
+    return images[:, : 2 * h, : 2 * w, :], batch, h, w, channels
+
+
+def _channels_mixed(reduce):
+    """Windows taken over (columns, channels) as if the channels were interleaved."""
+
+    def wrong(images):
+        cropped, batch, h, w, channels = _cropped_blocks(images)
+        return reduce(cropped.reshape(batch, h, 2, w, channels, 2), axis=(2, 5))
+
+    return wrong
+
+
+def _across_channels(reduce):
+    """The window reduced over the channels as well: one value for all channels."""
+
+    def wrong(images):
+        pooled = _pool(images, reduce)
+        return np.repeat(reduce(pooled, axis=-1, keepdims=True), images.shape[-1], axis=-1)
+
+    return wrong
+
+
+_DROP_ODD = "'valid' pooling drops an odd last row or column: height // 2, width // 2."
+
+
+def _pad_odd(images):
+    pad = ((0, 0), (0, images.shape[1] % 2), (0, images.shape[2] % 2), (0, 0))
+    return np.pad(images.astype(np.float64), pad)
+
+
+def _partial(reduce):
+    return pooling.max_pool2d_naive if reduce is np.max else pooling.avg_pool2d_naive
+
+
+def _mistakes(reduce, other, other_name):
+    return (
+        (
+            f"{other_name} pooling",
+            lambda images: _pool(images, other),
+            f"this exercise asks for the {'max' if reduce is np.max else 'average'} of each "
+            "window.",
+        ),
+        (
+            "overlapping windows (stride 1)",
+            lambda images: _pool(images, reduce, stride=1),
+            "the windows sit side by side: stride 2, so height and width halve.",
+        ),
+        (
+            "mixing the channels into the windows",
+            _channels_mixed(reduce),
+            "pool each channel on its own: reshape to (batch, h, 2, w, 2, channels), "
+            "not (..., channels, 2).",
+        ),
+        (
+            "pooling across the channels too",
+            _across_channels(reduce),
+            "reduce over the window's rows and columns only, never over the channels.",
+        ),
+        (
+            "keeping the top-left value of each window",
+            lambda images: images[
+                :, 0 : 2 * (images.shape[1] // 2) : 2, 0 : 2 * (images.shape[2] // 2) : 2
+            ].astype(float),
+            "reduce all four values of each window, not just the first.",
+        ),
+        (
+            "swapping height and width",
+            lambda images: _pool(images, reduce).transpose(0, 2, 1, 3),
+            "keep the axes in the order (batch, height, width, channels).",
+        ),
+        (
+            "pooling the axes (batch, height) instead of (height, width)",
+            lambda images: _pool(images.transpose(1, 0, 2, 3), reduce).transpose(1, 0, 2, 3),
+            "images are (batch, height, width, channels): pool axes 1 and 2.",
+        ),
+        (
+            "pooling the axes (width, channels), as if the channels came first",
+            lambda images: _pool(images.transpose(0, 3, 1, 2), reduce).transpose(0, 2, 3, 1),
+            "the images are channels-last, (batch, height, width, channels): pool axes 1 and 2.",
+        ),
+        (
+            "padding an odd last row or column with zeros",
+            lambda images: _pool(_pad_odd(images), reduce),
+            _DROP_ODD,
+        ),
+        (
+            "keeping a partial window at an odd last row or column",
+            lambda images: _partial(reduce)(images, padding="same"),
+            _DROP_ODD,
+        ),
+    )
+
+
+def _cases(reference):
+    rng = np.random.default_rng(2)
+    shapes = [  # non-square, odd sizes, several channels
+        (2, 4, 6, 3),
+        (1, 5, 7, 2),
+        (3, 6, 4, 4),
+        (2, 9, 3, 5),
+        (1, 7, 8, 1),
+        (1, 2, 2, 1),
+    ]
+    cases = []
+    for shape in shapes:
+        # Channels of very different scale, so that mixing them cannot go unnoticed.
+        images = rng.normal(size=shape) * np.logspace(0, 2, shape[-1])
+        odd = " (odd sizes)" if shape[1] % 2 or shape[2] % 2 else ""
+        cases.append(Case(f"random images {shape}{odd}", (images,), reference(images)))
+    images = rng.normal(size=(2, 6, 8, 3)) * np.logspace(-3, 3, 6)[None, :, None, None]
+    cases.append(
+        Case(
+            "images (2, 6, 8, 3) whose rows range from 0.001 to 1000 in scale",
+            (images,),
+            reference(images),
+        )
+    )
+    images = -rng.uniform(1, 5, size=(1, 4, 5, 2))
+    cases.append(
+        Case(
+            "images (1, 4, 5, 2) whose values are all negative",
+            (images,),
+            reference(images),
+            hint="do not start a running maximum at 0: start from the window's first value.",
+        )
+    )
+    images = rng.integers(0, 256, size=(2, 5, 6, 3)).astype(np.float64)
+    cases.append(Case("pixel values 0-255, images (2, 5, 6, 3)", (images,), reference(images)))
+    return cases
+
+
+def check_max_pool(fn):
+    """Checks `fn(images)`: max pooling with a 2x2 window and stride 2 ("valid").
+
+    `fn` takes `(batch, height, width, channels)` and returns
+    `(batch, height // 2, width // 2, channels)`, the largest of the four
+    values in each window, channel by channel, as `keras.layers.MaxPooling2D(2)`.
+
+    Returns:
+        True when `fn` is right on every case, else False (with the reason printed).
+
+    >>> from course_utils import pooling
+    >>> check_max_pool(pooling.max_pool2d_naive)
+    ✓ Exercise 2.1 (max_pool): correct on all 9 cases.
+    True
+    """
+    cases = _cases(_max)
+    return run_checks(
+        "max_pool", fn, cases, _diagnosing_compare(cases, _mistakes(np.max, np.mean, "average"))
+    )
+
+
+def check_avg_pool(fn):
+    """Checks `fn(images)`: average pooling with a 2x2 window and stride 2 ("valid").
+
+    `fn` takes `(batch, height, width, channels)` and returns
+    `(batch, height // 2, width // 2, channels)`, the mean of the four values
+    in each window, channel by channel, as `keras.layers.AveragePooling2D(2)`.
+
+    Returns:
+        True when `fn` is right on every case, else False (with the reason printed).
+
+    >>> from course_utils import pooling
+    >>> check_avg_pool(pooling.avg_pool2d_naive)
+    ✓ Exercise 2.2 (avg_pool): correct on all 9 cases.
+    True
+    """
+    cases = _cases(_avg)
+    return run_checks(
+        "avg_pool", fn, cases, _diagnosing_compare(cases, _mistakes(np.mean, np.max, "max"))
+    )

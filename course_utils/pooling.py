@@ -1,0 +1,368 @@
+"""Pooling by hand: max and average pooling, global pooling, and shift tolerance.
+
+A pooling layer slides a window over each channel separately and keeps one
+number per window: the largest (max pooling) or the mean (average pooling),
+
+    out[b, i, j, c] = max (or mean) over (u, v) of images[b, i * s + u, j * s + v, c].
+
+It has no weights to learn. `max_pool2d_naive` and `avg_pool2d_naive` equal
+`keras.layers.MaxPooling2D` and `AveragePooling2D` (channels-last), including
+Keras' "same" padding.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from course_utils.convolution import (
+    _as_numeric,
+    _check_images,
+    _check_padding,
+    _pair,
+    output_size,
+    padding_amounts,
+)
+
+
+def max_pool2d_naive(images, pool_size=2, strides=None, padding="valid"):
+    """Max-pools a batch of images with explicit loops.
+
+    The teaching twin of `keras.layers.MaxPooling2D` (channels-last): each
+    channel of each image is pooled on its own. With `"same"` the window may
+    hang over the border (Keras puts the extra row or column at the bottom or
+    the right); only real pixels compete for the maximum.
+
+    Args:
+        images: array of shape `(batch, height, width, channels)`.
+        pool_size: window height and width, an int or `(height, width)`.
+        strides: step between windows, an int or a pair; defaults to
+            `pool_size` (windows side by side, no overlap).
+        padding: `"valid"` (drop what does not fill a window) or `"same"`
+            (`ceil(size / stride)` windows; see `convolution.padding_amounts`).
+
+    Returns:
+        Array of shape `(batch, out_height, out_width, channels)`, float32
+        unless `images` is float64.
+
+    Raises:
+        ValueError: if `images` is not 4D, a size or stride is not a positive
+            integer, the padding is unknown, or the window does not fit in the
+            images with `"valid"`.
+
+    >>> max_pool2d_naive(np.arange(16.0).reshape(1, 4, 4, 1))[0, :, :, 0]
+    array([[ 5.,  7.],
+           [13., 15.]])
+    """
+    return _pool_naive(images, pool_size, strides, padding, np.max)
+
+
+def avg_pool2d_naive(images, pool_size=2, strides=None, padding="valid"):
+    """Average-pools a batch of images with explicit loops.
+
+    The teaching twin of `keras.layers.AveragePooling2D` (channels-last). With
+    `"same"` a window that hangs over the border averages only the real
+    pixels under it: Keras does not count the padding as zeros.
+
+    Args, Returns, Raises: as `max_pool2d_naive`.
+
+    >>> avg_pool2d_naive(np.arange(16.0).reshape(1, 4, 4, 1))[0, :, :, 0]
+    array([[ 2.5,  4.5],
+           [10.5, 12.5]])
+    >>> avg_pool2d_naive(np.arange(9.0).reshape(1, 3, 3, 1), padding="same")[0, :, :, 0]
+    array([[2. , 3.5],
+           [6.5, 8. ]])
+    """
+    return _pool_naive(images, pool_size, strides, padding, np.mean)
+
+
+def global_max_pool2d(images):
+    """The largest value of each channel of each image.
+
+    Equals `keras.layers.GlobalMaxPooling2D`: one number per channel, wherever
+    in the image it is.
+
+    Args:
+        images: array of shape `(batch, height, width, channels)`.
+
+    Returns:
+        Array of shape `(batch, channels)`.
+
+    Raises:
+        ValueError: if `images` is not 4D.
+
+    >>> global_max_pool2d(np.arange(8.0).reshape(1, 2, 2, 2))
+    array([[6., 7.]])
+    """
+    images = _check_images(images)
+    return images.max(axis=(1, 2)).astype(_float_dtype(images))
+
+
+def global_avg_pool2d(images):
+    """The mean of each channel of each image.
+
+    Equals `keras.layers.GlobalAveragePooling2D`.
+
+    Args, Returns, Raises: as `global_max_pool2d`.
+
+    >>> global_avg_pool2d(np.arange(8.0).reshape(1, 2, 2, 2))
+    array([[3., 4.]])
+    """
+    images = _check_images(images)
+    return images.astype(np.float64).mean(axis=(1, 2)).astype(_float_dtype(images))
+
+
+def shift_images(images, down=0, right=0):
+    """Moves images by whole pixels, filling the uncovered border with zeros.
+
+    Args:
+        images: array of shape `(batch, height, width)` or
+            `(batch, height, width, channels)`.
+        down: pixels to move down (negative: up).
+        right: pixels to move right (negative: left).
+
+    Returns:
+        Array of the same shape and dtype; what moves past the border is lost.
+
+    Raises:
+        ValueError: if `images` is not 3D or 4D, or a shift is not an integer
+            smaller than the image.
+
+    >>> shift_images(np.arange(1, 5).reshape(1, 2, 2), right=1)[0]
+    array([[0, 1],
+           [0, 3]])
+    """
+    images = _as_numeric(images, "images")
+    if images.ndim not in (3, 4):
+        raise ValueError(
+            "`images` must be 3D (batch, height, width) or 4D (batch, height, width, "
+            f"channels); received shape {images.shape}. For one image use image[None]."
+        )
+    for name, value, limit in (("down", down, images.shape[1]), ("right", right, images.shape[2])):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, np.integer))
+            or abs(value) >= limit
+        ):
+            raise ValueError(
+                f"`{name}` must be an integer between {-limit + 1} and {limit - 1} for images "
+                f"of shape {images.shape}; received {value!r}."
+            )
+    out = np.zeros_like(images)
+    height, width = images.shape[1], images.shape[2]
+    rows_to = slice(max(down, 0), height + min(down, 0))
+    rows_from = slice(max(-down, 0), height + min(-down, 0))
+    cols_to = slice(max(right, 0), width + min(right, 0))
+    cols_from = slice(max(-right, 0), width + min(-right, 0))
+    out[:, rows_to, cols_to] = images[:, rows_from, cols_from]
+    return out
+
+
+def relative_change(reference, changed):
+    """How much `changed` differs from `reference`, relative to the reference's size.
+
+    `||changed - reference|| / ||reference||` (Euclidean norms over each item),
+    averaged over the batch: 0 means identical, 1 means a change as large as
+    the features themselves.
+
+    Args:
+        reference: array of shape `(batch, ...)`.
+        changed: array of the same shape.
+
+    Returns:
+        A float.
+
+    Raises:
+        ValueError: if the shapes differ or a reference item is all zeros.
+
+    >>> relative_change(np.array([[3.0, 4.0]]), np.array([[3.0, 4.5]]))
+    0.1
+    """
+    reference = _as_numeric(reference, "reference").astype(np.float64)
+    changed = _as_numeric(changed, "changed").astype(np.float64)
+    if reference.shape != changed.shape or reference.ndim < 1 or reference.size == 0:
+        raise ValueError(
+            "`reference` and `changed` must be non-empty arrays of one shape (batch, ...); "
+            f"received shapes {reference.shape} and {changed.shape}."
+        )
+    flat_reference = reference.reshape(len(reference), -1)
+    norms = np.linalg.norm(flat_reference, axis=1)
+    if np.any(norms == 0):
+        raise ValueError(
+            f"`reference` item(s) {np.flatnonzero(norms == 0).tolist()} are all zeros: a change "
+            "relative to nothing is undefined. Drop blank items first."
+        )
+    differences = np.linalg.norm(changed.reshape(len(changed), -1) - flat_reference, axis=1)
+    return float(np.mean(differences / norms))
+
+
+def plot_pooling(grid, pool_size=2, mode="max"):
+    """Draws a small grid, its pooling windows, and the pooled result, values written in.
+
+    Each window of the 2D `grid` gets its own colour; in max mode the winning
+    cell of each window is circled. Cells that no window covers ("valid"
+    pooling drops an odd last row or column) stay white.
+
+    Args:
+        grid: a 2D array, at most 12 x 12.
+        pool_size: window side (the stride equals it).
+        mode: `"max"` or `"average"`.
+
+    Returns:
+        The matplotlib Figure.
+
+    Raises:
+        ValueError: if `grid` is not 2D, is larger than 12 x 12 or smaller
+            than the window, or `mode` is unknown.
+
+    >>> fig = plot_pooling(np.arange(20.0).reshape(4, 5))
+    >>> [ax.get_title().split(":")[0] for ax in fig.axes]
+    ['input 4 x 5', 'max pooling 2 x 2, stride 2']
+    """
+    grid = _as_numeric(grid, "grid").astype(np.float64)
+    if grid.ndim != 2 or max(grid.shape) > 12:
+        raise ValueError(
+            f"`grid` must be a 2D array of at most 12 x 12; received shape {grid.shape}. "
+            "Pass one channel of one image, e.g. maps[0, :6, :6, 0]."
+        )
+    size = _pair(pool_size, "pool_size")[0]
+    if mode not in ("max", "average"):
+        raise ValueError(f"`mode` must be 'max' or 'average'; received {mode!r}.")
+    if size > min(grid.shape):
+        raise ValueError(
+            f"The {size} x {size} window does not fit in a grid of shape {grid.shape}; "
+            "use a larger grid or a smaller pool_size."
+        )
+    pool = max_pool2d_naive if mode == "max" else avg_pool2d_naive
+    pooled = pool(grid[None, :, :, None], size)[0, :, :, 0]
+    colours = plt.get_cmap("Pastel1")
+    fig, (left, right) = plt.subplots(
+        1,
+        2,
+        figsize=(0.55 * (grid.shape[1] + pooled.shape[1]) + 1.6, 0.55 * grid.shape[0] + 0.9),
+        gridspec_kw={"width_ratios": [grid.shape[1], max(pooled.shape[1], 1)]},
+    )
+    for (row, col), value in np.ndenumerate(grid):
+        window = (row // size, col // size)
+        covered = window[0] < pooled.shape[0] and window[1] < pooled.shape[1]
+        colour = colours((window[0] * pooled.shape[1] + window[1]) % 9) if covered else "white"
+        left.add_patch(plt.Rectangle((col, row), 1, 1, facecolor=colour, edgecolor="#999999"))
+        left.text(col + 0.5, row + 0.5, _short(value), ha="center", va="center", fontsize=8)
+    for (row, col), value in np.ndenumerate(pooled):
+        left.add_patch(
+            plt.Rectangle(
+                (col * size, row * size), size, size, fill=False, edgecolor="black", linewidth=1.8
+            )
+        )
+        if mode == "max":
+            block = grid[row * size : (row + 1) * size, col * size : (col + 1) * size]
+            u, v = np.unravel_index(np.argmax(block), block.shape)
+            left.add_patch(
+                plt.Circle(
+                    (col * size + v + 0.5, row * size + u + 0.5), 0.42, fill=False, color="tab:red"
+                )
+            )
+        colour = colours((row * pooled.shape[1] + col) % 9)
+        right.add_patch(plt.Rectangle((col, row), 1, 1, facecolor=colour, edgecolor="black"))
+        right.text(col + 0.5, row + 0.5, _short(value), ha="center", va="center", fontsize=8)
+    name = "max" if mode == "max" else "average"
+    for ax, shape, title in (
+        (left, grid.shape, f"input {grid.shape[0]} x {grid.shape[1]}"),
+        (
+            right,
+            pooled.shape,
+            f"{name} pooling {size} x {size}, stride {size}:\n"
+            f"output {pooled.shape[0]} x {pooled.shape[1]}",
+        ),
+    ):
+        ax.set_xlim(-0.05, shape[1] + 0.05)
+        ax.set_ylim(shape[0] + 0.05, -0.05)
+        ax.set_aspect("equal")
+        ax.axis("off")
+        ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_shift_tolerance(shifts, changes, title=None):
+    """Plots how much features change as the input moves, one line per stage.
+
+    Args:
+        shifts: the shifts in pixels (x axis).
+        changes: a dict `{stage name: list of relative changes, one per shift}`.
+        title: optional title.
+
+    Returns:
+        The matplotlib Figure.
+
+    Raises:
+        ValueError: if `changes` is empty or a list's length differs from `shifts`.
+
+    >>> fig = plot_shift_tolerance([0, 1, 2], {"conv": [0, 1.0, 1.2], "pool": [0, 0.5, 1.0]})
+    >>> len(fig.axes[0].lines)
+    2
+    """
+    shifts = list(shifts)
+    if not isinstance(changes, dict) or not changes:
+        raise ValueError(
+            "`changes` must be a non-empty dict {stage name: changes per shift}; received "
+            f"{type(changes).__name__}."
+        )
+    wrong = {name: len(values) for name, values in changes.items() if len(values) != len(shifts)}
+    if wrong:
+        raise ValueError(
+            f"Each list in `changes` needs {len(shifts)} values, one per shift; received "
+            f"lengths {wrong}."
+        )
+    markers = "osD^vx"
+    fig, ax = plt.subplots(figsize=(8.0, 3.6))
+    for index, (name, values) in enumerate(changes.items()):
+        ax.plot(shifts, values, marker=markers[index % len(markers)], label=name)
+    ax.set_xticks(shifts)
+    ax.set_xlabel("shift of the digit (pixels to the right)")
+    ax.set_ylabel("relative change of the features")
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5))
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def _pool_naive(images, pool_size, strides, padding, reduce):
+    images = _check_images(images)
+    pool_height, pool_width = _pair(pool_size, "pool_size")
+    step_y, step_x = _pair(pool_size if strides is None else strides, "strides")
+    padding = _check_padding(padding)
+    if padding == "valid" and (pool_height > images.shape[1] or pool_width > images.shape[2]):
+        raise ValueError(
+            f"The pooling window {(pool_height, pool_width)} is larger than the images "
+            f"(height x width {images.shape[1:3]}): with padding='valid' no window fits. "
+            "Use a smaller pool_size or padding='same'."
+        )
+    batch, height, width, channels = images.shape
+    out_height = output_size(height, pool_height, step_y, padding)
+    out_width = output_size(width, pool_width, step_x, padding)
+    top = padding_amounts(height, pool_height, step_y, padding)[0]
+    left = padding_amounts(width, pool_width, step_x, padding)[0]
+    values = images.astype(np.float64)
+    out = np.zeros((batch, out_height, out_width, channels), dtype=np.float64)
+    for b in range(batch):
+        for i in range(out_height):
+            for j in range(out_width):
+                # The window in padded coordinates, clipped to the real pixels:
+                # padding never wins a maximum and never counts in an average.
+                row_start, col_start = max(i * step_y - top, 0), max(j * step_x - left, 0)
+                row_end = min(i * step_y - top + pool_height, height)
+                col_end = min(j * step_x - left + pool_width, width)
+                for c in range(channels):
+                    out[b, i, j, c] = reduce(values[b, row_start:row_end, col_start:col_end, c])
+    return out.astype(_float_dtype(images))
+
+
+def _float_dtype(images):
+    return np.result_type(np.float32, images.dtype)
+
+
+def _short(value):
+    value = float(value) + 0.0  # no "-0"
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.3g}"

@@ -1,0 +1,197 @@
+"""Notebook 02's checkers: check_max_pool and check_avg_pool accept right answers only."""
+
+import numpy as np
+import pytest
+
+from course_utils import exercises, pooling
+
+
+def reshape_pool(images, reduce):
+    batch, height, width, channels = images.shape
+    h, w = height // 2, width // 2
+    return reduce(images[:, : 2 * h, : 2 * w].reshape(batch, h, 2, w, 2, channels), axis=(2, 4))
+
+
+def loop_pool(images, reduce, step=2, rows=None, cols=None, start=None):
+    """A loop version with configurable mistakes, for the wrong answers below."""
+    batch, height, width, channels = images.shape
+    rows = height // 2 if rows is None else rows
+    cols = width // 2 if cols is None else cols
+    out = np.zeros((batch, rows, cols, channels))
+    for i in range(rows):
+        for j in range(cols):
+            top, left = (i * step, j * step) if start is None else start(i, j)
+            out[:, i, j, :] = reduce(images[:, top : top + 2, left : left + 2, :], axis=(1, 2))
+    return out
+
+
+def running_max_from_zero(images):
+    out = np.zeros(reshape_pool(images, np.max).shape)
+    for i in range(out.shape[1]):
+        for j in range(out.shape[2]):
+            for u in range(2):
+                for v in range(2):
+                    out[:, i, j, :] = np.maximum(out[:, i, j, :], images[:, 2 * i + u, 2 * j + v])
+    return out
+
+
+def first_channel_only(reduce):
+    def pool(images):
+        out = np.zeros(reshape_pool(images, reduce).shape)
+        out[..., 0] = reshape_pool(images, reduce)[..., 0]
+        return out
+
+    return pool
+
+
+def stub(images):
+    raise NotImplementedError
+
+
+def in_place(reduce):
+    def pool(images):
+        images[:] = 0.5 * images
+        return reshape_pool(images, reduce) * 2
+
+    return pool
+
+
+def common_mistakes(reduce, other):
+    return {
+        "stride 1": lambda x: loop_pool(x, reduce, 1, x.shape[1] - 1, x.shape[2] - 1),
+        "windows start at i instead of 2i": lambda x: loop_pool(x, reduce, 1),
+        "channels mixed by the reshape": lambda x: reduce(
+            x[:, : x.shape[1] // 2 * 2, : x.shape[2] // 2 * 2].reshape(
+                x.shape[0], x.shape[1] // 2, 2, x.shape[2] // 2, x.shape[3], 2
+            ),
+            axis=(2, 5),
+        ),
+        "reshape without splitting the windows": lambda x: reduce(
+            x[:, : x.shape[1] // 2 * 2, : x.shape[2] // 2 * 2].reshape(
+                x.shape[0], x.shape[1] // 2, x.shape[2] // 2, 2, 2, x.shape[3]
+            ),
+            axis=(3, 4),
+        ),
+        "pooled across the channels too": lambda x: np.repeat(
+            reduce(reshape_pool(x, reduce), axis=-1, keepdims=True), x.shape[-1], axis=-1
+        ),
+        "only the first channel": first_channel_only(reduce),
+        "wrong axes: (batch, height)": lambda x: reshape_pool(
+            x.transpose(1, 0, 2, 3), reduce
+        ).transpose(1, 0, 2, 3),
+        "wrong axes: channels-first": lambda x: reshape_pool(
+            x.transpose(0, 3, 1, 2), reduce
+        ).transpose(0, 2, 3, 1),
+        "height and width swapped": lambda x: reshape_pool(x, reduce).transpose(0, 2, 1, 3),
+        "top-left value of each window": lambda x: x[
+            :, 0 : x.shape[1] // 2 * 2 : 2, 0 : x.shape[2] // 2 * 2 : 2
+        ],
+        "odd sizes padded instead of dropped": lambda x: (
+            pooling.avg_pool2d_naive(x, padding="same")
+            if reduce is np.mean
+            else pooling.max_pool2d_naive(x, padding="same")
+        ),
+        "odd sizes padded with zeros": lambda x: reshape_pool(
+            np.pad(x, ((0, 0), (0, x.shape[1] % 2), (0, x.shape[2] % 2), (0, 0))), reduce
+        ),
+        "3x3 windows": lambda x: (
+            pooling.max_pool2d_naive(x, 3, 2)
+            if reduce is np.max
+            else pooling.avg_pool2d_naive(x, 3, 2)
+        ),
+        "the other pooling": lambda x: reshape_pool(x, other),
+        "rounded to integers": lambda x: np.round(reshape_pool(x, reduce)),
+        "unchanged input": lambda x: x,
+        "global pooling": lambda x: reduce(x, axis=(1, 2)),
+        "returns nothing": lambda x: None,
+        "changes its input": in_place(reduce),
+    }
+
+
+WRONG_MAX = common_mistakes(np.max, np.mean) | {
+    "running maximum that starts at 0": running_max_from_zero,
+    "median instead of max": lambda x: reshape_pool(x, np.median),
+}
+WRONG_AVG = common_mistakes(np.mean, np.max) | {
+    "sum instead of mean": lambda x: reshape_pool(x, np.sum),
+    "divides by 2 instead of 4": lambda x: reshape_pool(x, np.sum) / 2,
+}
+
+CHECKERS = {
+    "max_pool": (exercises.check_max_pool, np.max, WRONG_MAX, "Exercise 2.1 (max_pool)"),
+    "avg_pool": (exercises.check_avg_pool, np.mean, WRONG_AVG, "Exercise 2.2 (avg_pool)"),
+}
+WRONG_CASES = [(name, wrong) for name in CHECKERS for wrong in CHECKERS[name][2]]
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_accepts_the_reference(name, capsys):
+    check, reduce, _, title = CHECKERS[name]
+    assert check(lambda images: reshape_pool(images, reduce)) is True
+    assert capsys.readouterr().out.startswith(f"✓ {title}: correct on all")
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_accepts_loops_and_the_course_version(name):
+    check, reduce, _, _ = CHECKERS[name]
+    course = pooling.max_pool2d_naive if reduce is np.max else pooling.avg_pool2d_naive
+    assert check(lambda images: loop_pool(images, reduce)) is True
+    assert check(course) is True
+    assert check(lambda images: course(images.astype(np.float32))) is True
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_accepts_the_solution_it_prints(name, capsys):
+    exercises.solution(name)
+    code = capsys.readouterr().out.split("\n\n", 1)[1]
+    namespace = {"np": np}
+    exec(code, namespace)
+    assert CHECKERS[name][0](namespace[f"my_{name}"]) is True
+
+
+@pytest.mark.parametrize("name, wrong", WRONG_CASES)
+def test_rejects_wrong_answers(name, wrong, capsys):
+    check, _, answers, title = CHECKERS[name]
+    assert check(answers[wrong]) is False
+    out = capsys.readouterr().out
+    assert out.startswith(f"✗ {title}: on ")
+    assert f"exercises.hint('{name}')" in out
+
+
+@pytest.mark.parametrize(
+    "name, wrong, words",
+    [
+        ("max_pool", "the other pooling", "average pooling"),
+        ("avg_pool", "the other pooling", "max pooling"),
+        ("max_pool", "stride 1", "overlapping windows (stride 1)"),
+        ("avg_pool", "channels mixed by the reshape", "mixing the channels into the windows"),
+        ("max_pool", "pooled across the channels too", "pooling across the channels too"),
+        ("avg_pool", "odd sizes padded instead of dropped", "keeping a partial window"),
+        ("max_pool", "wrong axes: channels-first", "pooling the axes (width, channels)"),
+    ],
+)
+def test_names_the_mistake(name, wrong, words, capsys):
+    check, _, answers, _ = CHECKERS[name]
+    check(answers[wrong])
+    assert f"Your output is what {words}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_reports_a_stub_as_not_attempted(name, capsys):
+    assert CHECKERS[name][0](stub) is False
+    assert "not attempted" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_reports_an_error_without_raising(name, capsys):
+    assert CHECKERS[name][0](lambda images: images.reshape(-1, 7, 7)) is False
+    assert "your function raised ValueError" in capsys.readouterr().out
+
+
+def test_cases_cover_channels_odd_and_non_square_sizes():
+    from course_utils.exercises.pooling import _cases, _max
+
+    shapes = [case.args[0].shape for case in _cases(_max)]
+    assert any(shape[1] % 2 and shape[2] % 2 for shape in shapes)
+    assert sum(shape[1] != shape[2] for shape in shapes) >= 5
+    assert max(shape[3] for shape in shapes) >= 4
