@@ -206,6 +206,32 @@ def build_dir():
     return path
 
 
+def model_path(name):
+    """Where a notebook saves a trained model, so that later notebooks can load it.
+
+    `build/models/<name>.keras` in the full profile and `<name>.fast.keras` in
+    the fast one, so a quick CI run never replaces a model trained for real.
+
+    Args:
+        name: the model's name, e.g. `"seed_cnn"` (letters, digits, `_`, `-`).
+
+    Raises:
+        ValueError: if `name` is empty or holds other characters.
+
+    >>> model_path("seed_cnn").name in ("seed_cnn.keras", "seed_cnn.fast.keras")
+    True
+    """
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_-]+", name):
+        raise ValueError(
+            f"`name` must be a model name such as 'seed_cnn' (letters, digits, _ and -); "
+            f"received {name!r}."
+        )
+    folder = build_dir() / "models"
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = ".fast.keras" if profile().is_fast else ".keras"
+    return folder / f"{name}{suffix}"
+
+
 def _check_positive_int(value, what):
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(f"{what} must be a positive integer; received {value!r}.")

@@ -111,3 +111,12 @@ def test_quiet_tensorflow_hides_start_up_notices_only(tmp_path):
 )
 def test_only_known_notices_are_filtered(line, hidden):
     assert bool(config._TENSORFLOW_NOTICES.match(line)) is hidden
+
+
+def test_model_path_keeps_fast_models_apart(monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    assert config.model_path("vae") == config.build_dir() / "models" / "vae.keras"
+    monkeypatch.setenv("COURSE_PROFILE", "fast")
+    assert config.model_path("vae") == config.build_dir() / "models" / "vae.fast.keras"
+    with pytest.raises(ValueError, match="must be a model name such as 'seed_cnn'"):
+        config.model_path("../vae")

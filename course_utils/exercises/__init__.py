@@ -10,9 +10,11 @@ Every checker returns a bool and never raises for a learner's mistake; see
 """
 
 from course_utils.exercises.basics import check_normalize
+from course_utils.exercises.classification import check_confusion_matrix, check_conv_params
 from course_utils.exercises.convolution import check_conv2d, check_output_size
 from course_utils.exercises.core import hint, solution
 from course_utils.exercises.pooling import check_avg_pool, check_max_pool
+from course_utils.exercises.softmax import check_cross_entropy, check_softmax
 
 __all__ = [
     "check_normalize",
@@ -20,6 +22,10 @@ __all__ = [
     "check_output_size",
     "check_max_pool",
     "check_avg_pool",
+    "check_conv_params",
+    "check_confusion_matrix",
+    "check_cross_entropy",
+    "check_softmax",
     "hint",
     "solution",
 ]
