@@ -14,6 +14,7 @@ from course_utils.exercises.classification import check_confusion_matrix, check_
 from course_utils.exercises.convolution import check_conv2d, check_output_size
 from course_utils.exercises.core import hint, solution
 from course_utils.exercises.pooling import check_avg_pool, check_max_pool
+from course_utils.exercises.segmentation import check_dice, check_iou
 from course_utils.exercises.softmax import check_cross_entropy, check_softmax
 
 __all__ = [
@@ -26,6 +27,8 @@ __all__ = [
     "check_confusion_matrix",
     "check_cross_entropy",
     "check_softmax",
+    "check_iou",
+    "check_dice",
     "hint",
     "solution",
 ]
