@@ -16,6 +16,7 @@ from course_utils.exercises.core import hint, solution
 from course_utils.exercises.pooling import check_avg_pool, check_max_pool
 from course_utils.exercises.segmentation import check_dice, check_iou
 from course_utils.exercises.softmax import check_cross_entropy, check_softmax
+from course_utils.exercises.vae import check_kl_divergence, check_reparameterize
 
 __all__ = [
     "check_normalize",
@@ -29,6 +30,8 @@ __all__ = [
     "check_softmax",
     "check_iou",
     "check_dice",
+    "check_reparameterize",
+    "check_kl_divergence",
     "hint",
     "solution",
 ]
