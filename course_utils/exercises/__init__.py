@@ -13,6 +13,8 @@ from course_utils.exercises.basics import check_normalize
 from course_utils.exercises.classification import check_confusion_matrix, check_conv_params
 from course_utils.exercises.convolution import check_conv2d, check_output_size
 from course_utils.exercises.core import hint, solution
+from course_utils.exercises.evaluation import check_classifier_score, check_coverage_entropy
+from course_utils.exercises.gan import check_discriminator_loss, check_generator_loss
 from course_utils.exercises.pooling import check_avg_pool, check_max_pool
 from course_utils.exercises.segmentation import check_dice, check_iou
 from course_utils.exercises.softmax import check_cross_entropy, check_softmax
@@ -32,6 +34,10 @@ __all__ = [
     "check_dice",
     "check_reparameterize",
     "check_kl_divergence",
+    "check_discriminator_loss",
+    "check_generator_loss",
+    "check_classifier_score",
+    "check_coverage_entropy",
     "hint",
     "solution",
 ]

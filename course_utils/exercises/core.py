@@ -192,6 +192,32 @@ def compare_scalar(got, expected, atol=1e-6, rtol=1e-5):
     return f"expected {expected:.6g}, got {value:.6g}"
 
 
+def compare_scalar_explained(got, expected):
+    """Like `compare_scalar`, and names the known mistake a wrong number matches.
+
+    Args:
+        got: the learner's number.
+        expected: `(value, mistakes)`: the right number and a list of
+            `(wrong_value, explanation)` pairs, the numbers typical mistakes give.
+
+    Returns:
+        None when `got` is right; otherwise what is wrong, with the
+        explanation of the first mistake `got` equals (mistakes that give
+        nearly the right number are skipped, they explain nothing).
+
+    >>> compare_scalar_explained(2.0, (1.0, [(2.0, "you doubled it")]))
+    'expected 1, got 2: you doubled it'
+    """
+    value, mistakes = expected
+    problem = compare_scalar(got, value, atol=1e-6, rtol=1e-5)
+    if problem is None:
+        return None
+    for wrong, explanation in mistakes:
+        if not np.isclose(wrong, value, rtol=1e-4) and compare_scalar(got, wrong) is None:
+            return f"{problem}: {explanation}"
+    return problem
+
+
 def _copy(value):
     return value.copy() if isinstance(value, np.ndarray) else value
 
