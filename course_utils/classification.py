@@ -145,11 +145,14 @@ def layer_table(model):
             f"`model` must be a built keras.Model; received {type(model).__name__}. Build it "
             "with an input shape first (e.g. keras.Input) or call it on a batch."
         )
-    lines = []
-    for layer in layers:
-        shape = tuple(layer.output.shape[1:])
-        lines.append(f"{type(layer).__name__:<15}{str(shape):<16}{layer.count_params():>11,}")
-    lines.append(f"{'total':<31}{model.count_params():>11,}")
+    rows = [(type(layer).__name__, str(tuple(layer.output.shape[1:]))) for layer in layers]
+    name_width = max([15] + [len(name) + 1 for name, _ in rows])
+    shape_width = max([16] + [len(shape) + 1 for _, shape in rows])
+    lines = [
+        f"{name:<{name_width}}{shape:<{shape_width}}{layer.count_params():>11,}"
+        for (name, shape), layer in zip(rows, layers)
+    ]
+    lines.append(f"{'total':<{name_width + shape_width}}{model.count_params():>11,}")
     return "\n".join(lines)
 
 

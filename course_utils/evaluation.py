@@ -434,7 +434,9 @@ def plot_coverage(results, title=None):
     ax.set_xlabel("predicted digit")
     ax.set_ylabel("fraction of images")
     ax.set_title(title or f"Class coverage (entropy max ln {classes} = {math.log(classes):.3f})")
-    ax.legend(fontsize=8, loc="upper right")
+    tallest = max(float(h.max() / max(h.sum(), 1e-12)) for h in histograms.values())
+    ax.set_ylim(0, max(tallest, 1 / classes) * 1.45)  # room for the legend above the bars
+    ax.legend(fontsize=8, loc="upper right", ncols=2)
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     return fig

@@ -208,8 +208,8 @@ def generator_loss(fake_scores):
 
     G wants D to score its images as real. The minimax game's generator
     minimizes `mean(ln(1 - D(G(z))))`, which is flat where D confidently
-    rejects the fakes, which is how training starts; `-ln D(G(z))` has the
-    same goal and a steep slope there. Probabilities are clipped like Keras'.
+    rejects the fakes (whenever D gets far ahead of G, in many GANs early
+    on); `-ln D(G(z))` has the same goal and a steep slope there. Probabilities are clipped like Keras'.
 
     Args:
         fake_scores: D's probabilities for generated images, any shape.
@@ -236,8 +236,8 @@ def plot_generator_losses():
     size of their gradient with respect to the discriminator's logit `a`
     (`D = sigmoid(a)`), which is what reaches the generator's weights:
     `D(G(z))` for the saturating loss and `1 - D(G(z))` for the non-saturating
-    one. Where training starts, with D rejecting the fakes (`D(G(z))` near 0),
-    the first is nearly 0 and the second nearly 1.
+    one. Where D confidently rejects the fakes (`D(G(z))` near 0), the first
+    is nearly 0 and the second nearly 1.
 
     Returns:
         The matplotlib Figure.
@@ -256,7 +256,7 @@ def plot_generator_losses():
     right.set_ylabel("|gradient| at D's logit")
     right.set_title("how hard each loss pushes the generator")
     for ax in (left, right):
-        ax.axvspan(0, 0.1, color="grey", alpha=0.15, label="where training starts")
+        ax.axvspan(0, 0.1, color="grey", alpha=0.15, label="where D rejects the fakes")
         ax.set_xlabel("D(G(z)): how real D finds a fake")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
@@ -623,46 +623,84 @@ def interpolate(generator, start, end, steps=9):
 
 
 class SampleGrid(keras.callbacks.Callback):
-    """Keeps the images of fixed noise vectors after every epoch (and before the first).
+    """Keeps the images of fixed noise vectors as training goes on.
 
     The same `count` latent vectors are decoded each time, so the grids show
-    how the generator's answer to the same z evolves.
+    how the generator's answer to the same z evolves. By default a grid is
+    taken before training and after every epoch; with `steps`, before
+    training, after each of those training steps and at the end.
 
     Args:
         count: number of images in each grid.
         seed: seed of the fixed noise.
         use_ema: draw from the GAN's `ema_generator` (what is sampled after
             training) instead of the raw generator.
+        steps: optional increasing training steps (counted across epochs)
+            after which to take a grid, e.g. `(50, 200, 1000)`; the early
+            steps are where the most happens.
 
     Attributes:
         grids: list of float32 arrays in [0, 1] of shape `(count, 28, 28, 1)`.
-        epochs: the epoch after which each grid was taken (0: before training).
+        labels: what each grid is, e.g. `"start"`, `"epoch 1"` or `"step 200"`.
+        epochs: the epoch after which each grid was taken (0: before
+            training), in the default mode.
+
+    Raises:
+        ValueError: if `count` is not a positive integer or `steps` is not
+            increasing positive integers.
     """
 
-    def __init__(self, count=10, seed=0, use_ema=True):
+    def __init__(self, count=10, seed=0, use_ema=True, steps=None):
         super().__init__()
         self.count = _positive_int(count, "count", "E.g. SampleGrid(count=10).")
+        if steps is not None:
+            steps = [
+                _positive_int(s, "steps", "E.g. SampleGrid(steps=(50, 200, 1000)).") for s in steps
+            ]
+            if not steps or any(b <= a for a, b in zip(steps, steps[1:])):
+                raise ValueError(
+                    f"`steps` must be increasing training steps; received {steps!r}. E.g. "
+                    "SampleGrid(steps=(50, 200, 1000))."
+                )
         self.seed = seed
         self.use_ema = use_ema
+        self.at_steps = steps
         self.grids = []
+        self.labels = []
         self.epochs = []
         self.noise = None
+        self._step = 0
+        self._taken_at = None
 
-    def _take(self, epoch):
+    def _take(self, label):
         generator = self.model.ema_generator if self.use_ema else self.model.generator
         if self.noise is None:
             rng = np.random.default_rng(self.seed)
             self.noise = rng.standard_normal((self.count, self.model.latent_dim)).astype("float32")
         images = generator(self.noise, training=False)
         self.grids.append(to_unit_range(keras.ops.convert_to_numpy(images)))
-        self.epochs.append(epoch)
+        self.labels.append(label)
 
     def on_train_begin(self, logs=None):
         if not self.grids:
-            self._take(0)
+            self._take("start")
+            self.epochs.append(0)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._step += 1
+        if self.at_steps and self._step in self.at_steps:
+            self._take(f"step {self._step:,}")
+            self._taken_at = self._step
 
     def on_epoch_end(self, epoch, logs=None):
-        self._take((self.epochs[-1] if self.epochs else 0) + 1)
+        if self.at_steps is None:
+            self.epochs.append((self.epochs[-1] if self.epochs else 0) + 1)
+            self._take(f"epoch {self.epochs[-1]}")
+
+    def on_train_end(self, logs=None):
+        if self.at_steps is not None and self._taken_at != self._step:
+            self._take(f"end, step {self._step:,}")
+            self._taken_at = self._step
 
 
 class GameCurves(keras.callbacks.Callback):
@@ -676,6 +714,8 @@ class GameCurves(keras.callbacks.Callback):
 
     Args:
         every: steps per window, a positive integer.
+        report_every: optionally print the last window's values every this
+            many steps: a compact progress report (use with `fit(verbose=2)`).
 
     Attributes:
         steps: the step at the end of each window (counted across epochs).
@@ -684,9 +724,15 @@ class GameCurves(keras.callbacks.Callback):
 
     NAMES = ("d_loss", "g_loss", "D(x)", "D(G(z))")
 
-    def __init__(self, every=50):
+    def __init__(self, every=50, report_every=None):
         super().__init__()
         self.every = _positive_int(every, "every", "E.g. GameCurves(every=50).")
+        self.report_every = (
+            None
+            if report_every is None
+            else _positive_int(report_every, "report_every", "E.g. report_every=500.")
+        )
+        self._reported = 0
         self.steps = []
         self.curves = {name: [] for name in self.NAMES}
         self._done = 0  # steps in earlier epochs
@@ -707,6 +753,12 @@ class GameCurves(keras.callbacks.Callback):
             self.curves[name].append((value * seen - previous) / (seen - before))
         self.steps.append(self._done + seen)
         self._mark = (seen, means)
+        if self.report_every and self.steps[-1] // self.report_every > self._reported:
+            self._reported = self.steps[-1] // self.report_every
+            total = (self.params or {}).get("steps"), (self.params or {}).get("epochs")
+            of = f"/{total[0] * total[1]:,}" if all(total) else ""
+            values = ", ".join(f"{name} {self.curves[name][-1]:.3f}" for name in self.NAMES)
+            print(f"step {self.steps[-1]:,}{of}: {values}", flush=True)
 
     def on_epoch_end(self, epoch, logs=None):
         self._done += self._seen
@@ -761,20 +813,22 @@ def plot_game(curves, title=None):
     return fig
 
 
-def plot_sample_evolution(grids, epochs=None, title=None):
-    """Shows the fixed-noise samples of `SampleGrid`: one row per epoch.
+def plot_sample_evolution(grids, epochs=None, title=None, labels=None):
+    """Shows the fixed-noise samples of `SampleGrid`: one row per grid.
 
     Args:
         grids: list of image arrays of equal shape `(count, height, width, 1)`,
             e.g. `SampleGrid.grids`.
-        epochs: the epoch of each row, e.g. `SampleGrid.epochs`.
+        epochs: the epoch of each row (0 for the start), e.g. `SampleGrid.epochs`.
         title: optional title.
+        labels: or the label of each row, e.g. `SampleGrid.labels`.
 
     Returns:
         The matplotlib Figure.
 
     Raises:
-        ValueError: if `grids` is empty or its arrays differ in shape.
+        ValueError: if `grids` is empty, its arrays differ in shape, or the
+            epochs or labels are not one per grid.
     """
     arrays = [np.asarray(grid) for grid in grids] if grids is not None else []
     if not arrays or any(a.shape != arrays[0].shape or a.ndim != 4 for a in arrays):
@@ -783,22 +837,30 @@ def plot_sample_evolution(grids, epochs=None, title=None):
             "width, 1), such as SampleGrid.grids; received "
             f"{[a.shape for a in arrays] if arrays else grids!r}."
         )
-    epochs = list(range(len(arrays))) if epochs is None else list(epochs)
-    if len(epochs) != len(arrays):
-        raise ValueError(f"`epochs` has {len(epochs)} entries for {len(arrays)} grids.")
+    if labels is None:
+        epochs = list(range(len(arrays))) if epochs is None else list(epochs)
+        labels = ["start" if epoch == 0 else f"epoch {epoch}" for epoch in epochs]
+        what = "epochs"
+    else:
+        labels, what = [str(label) for label in labels], "labels"
+    if len(labels) != len(arrays):
+        raise ValueError(
+            f"`{what}` has {len(labels)} entries for {len(arrays)} grids; pass one per grid, "
+            "e.g. labels=SampleGrid.labels."
+        )
     rows, count = len(arrays), len(arrays[0])
     fig, axes = plt.subplots(
-        rows, count, figsize=(0.9 * count + 0.9, 0.9 * rows + 0.5), squeeze=False
+        rows, count, figsize=(0.9 * count + 1.3, 0.9 * rows + 0.5), squeeze=False
     )
-    for row, (grid, epoch) in enumerate(zip(arrays, epochs)):
+    for row, (grid, label) in enumerate(zip(arrays, labels)):
         for col in range(count):
             ax = axes[row, col]
             ax.imshow(grid[col, ..., 0], cmap="gray", vmin=0, vmax=1)
             ax.set_xticks([])
             ax.set_yticks([])
             if col == 0:
-                ax.set_ylabel("start" if epoch == 0 else f"epoch {epoch}", fontsize=9)
-    fig.suptitle(title or "The same noise vectors z, decoded after each epoch")
+                ax.set_ylabel(label, fontsize=9)
+    fig.suptitle(title or "The same noise vectors z, decoded as training goes on")
     fig.tight_layout()
     return fig
 

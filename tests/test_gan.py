@@ -279,6 +279,28 @@ def test_sample_grid_keeps_fixed_noise_samples_after_each_epoch():
     assert fig.axes[0].get_ylabel() == "start" and fig.axes[15].get_ylabel() == "epoch 3"
 
 
+def test_sample_grid_can_take_grids_at_chosen_steps():
+    config.set_seed(0)
+    model = gan.GAN(
+        gan.build_generator(4, filters=(8, 4, 4)), gan.build_discriminator(filters=(4, 8, 8))
+    )
+    model.compile()
+    grid = gan.SampleGrid(count=3, seed=1, steps=(1, 3, 5))
+    model.fit(real_batch(32), batch_size=8, epochs=2, verbose=0, callbacks=[grid])  # 8 steps
+    assert grid.labels == ["start", "step 1", "step 3", "step 5", "end, step 8"]
+    np.testing.assert_allclose(
+        grid.grids[-1], gan.generate(model.ema_generator, noise=grid.noise), atol=1e-5
+    )
+    fig = gan.plot_sample_evolution(grid.grids, labels=grid.labels)
+    assert [fig.axes[3 * row].get_ylabel() for row in range(5)] == grid.labels
+    exact = gan.SampleGrid(count=2, steps=(2, 4))
+    model.fit(real_batch(32), batch_size=8, epochs=1, verbose=0, callbacks=[exact])
+    assert exact.labels == ["start", "step 2", "step 4"]  # the last step already has its grid
+    for steps in [(5, 3), (), (0, 2)]:
+        with pytest.raises(ValueError, match="steps"):
+            gan.SampleGrid(steps=steps)
+
+
 def test_plot_sample_evolution_rejects_mismatched_grids():
     with pytest.raises(ValueError, match="non-empty list"):
         gan.plot_sample_evolution([])
@@ -286,6 +308,8 @@ def test_plot_sample_evolution_rejects_mismatched_grids():
         gan.plot_sample_evolution([np.zeros((3, 28, 28, 1)), np.zeros((4, 28, 28, 1))])
     with pytest.raises(ValueError, match="2 entries for 1 grids"):
         gan.plot_sample_evolution([np.zeros((3, 28, 28, 1))], epochs=[0, 1])
+    with pytest.raises(ValueError, match="`labels` has 2 entries"):
+        gan.plot_sample_evolution([np.zeros((3, 28, 28, 1))], labels=["start", "end"])
 
 
 def test_generate_and_interpolate_agree():
@@ -438,3 +462,18 @@ def test_game_curves_follow_a_real_fit_and_plot():
         gan.plot_game(gan.GameCurves(every=1000))
     with pytest.raises(ValueError, match="positive integer"):
         gan.GameCurves(every=0)
+
+
+def test_game_curves_can_report_progress(capsys):
+    config.set_seed(0)
+    model = gan.GAN(
+        gan.build_generator(4, filters=(8, 4, 4)), gan.build_discriminator(filters=(4, 4, 4))
+    )
+    model.compile()
+    curves = gan.GameCurves(every=2, report_every=4)
+    model.fit(real_batch(48), epochs=2, batch_size=8, callbacks=[curves], verbose=0)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["step 4/12", "step 8/12", "step 12/12"]
+    assert f"D(x) {curves.curves['D(x)'][-1]:.3f}" in lines[-1]
+    with pytest.raises(ValueError, match="report_every"):
+        gan.GameCurves(report_every=0)
