@@ -239,7 +239,11 @@ def build_unet(input_shape, num_classes, base_filters=16, depth=3, skip_connecti
         x = keras.layers.MaxPooling2D(2, name=f"pool{level}")(x)
     x = _conv_block(keras, x, base_filters * 2**depth, "bottleneck")
     for level in reversed(range(depth)):
-        x = keras.layers.UpSampling2D(2, name=f"up{level}")(x)
+        # Nearest-neighbour upsampling, each pixel copied into a 2x2 block: what
+        # UpSampling2D computes, without its shape arithmetic on the batch size, which
+        # makes TensorFlow log an error-level oneDNN notice on the last, smaller batch.
+        height, width = x.shape[1], x.shape[2]
+        x = keras.layers.Resizing(2 * height, 2 * width, "nearest", name=f"up{level}")(x)
         if skip_connections:
             x = keras.layers.Concatenate(name=f"skip{level}")([x, skips[level]])
         x = _conv_block(keras, x, base_filters * 2**level, f"decoder{level}")
