@@ -11,8 +11,6 @@ measure the digits they generate.
 """
 
 import dataclasses
-import datetime
-import json
 import math
 import pathlib
 import time
@@ -178,22 +176,9 @@ def save_seed_cnn(model, path=None, **facts):
         ValueError: if `path` does not end in `.keras` or a fact is not a number.
     """
     path = _model_path(path)
-    for name, value in facts.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise ValueError(
-                f"fact {name}={value!r} must be a number (e.g. test_accuracy=0.991); "
-                "pass numbers only."
-            )
     path.parent.mkdir(parents=True, exist_ok=True)
+    config.write_model_note(path, **facts)  # first: it checks the facts
     model.save(path)
-    note = {
-        "profile": config.profile().name,
-        "saved": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        **{
-            name: value.item() if hasattr(value, "item") else value for name, value in facts.items()
-        },
-    }
-    path.with_suffix(".json").write_text(json.dumps(note, indent=2) + "\n")
     print(f"saved the model to {path}")
     return path
 
@@ -221,8 +206,8 @@ def load_or_train_seed_cnn(path=None, epochs=1, train_limit=None):
         import keras
 
         model = keras.models.load_model(path)
-        note = _read_note(path)
-        described = ", ".join(f"{key} {value}" for key, value in note.items() if key != "saved")
+        note = config.read_model_note(path)
+        described = config.describe_model_note(note)
         print(f"loaded the seed CNN from {path}" + (f" ({described})" if described else ""))
         return model, note
     profile = config.profile()
@@ -245,7 +230,7 @@ def load_or_train_seed_cnn(path=None, epochs=1, train_limit=None):
         epochs=epochs,
         train_images=len(train_labels),
     )
-    return model, _read_note(path)
+    return model, config.read_model_note(path)
 
 
 def confusion_matrix(labels, predictions, num_classes=None):
@@ -706,13 +691,6 @@ def _model_path(path):
             "E.g. build/models/seed_cnn.keras."
         )
     return path
-
-
-def _read_note(path):
-    try:
-        return json.loads(path.with_suffix(".json").read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {}
 
 
 def _positive_int(value, name="value"):

@@ -10,7 +10,9 @@ A notebook reads its profile once, at the top:
 """
 
 import dataclasses
+import datetime
 import importlib.util
+import json
 import os
 import pathlib
 import random
@@ -230,6 +232,60 @@ def model_path(name):
     folder.mkdir(parents=True, exist_ok=True)
     suffix = ".fast.keras" if profile().is_fast else ".keras"
     return folder / f"{name}{suffix}"
+
+
+def write_model_note(model_file, **facts):
+    """Writes the JSON note kept next to a saved model: how it was trained.
+
+    The note holds the profile, the time of saving and the given facts; it is
+    `model_file` with the suffix `.json` (`seed_cnn.keras` -> `seed_cnn.json`).
+
+    Args:
+        model_file: the path of the saved `.keras` model.
+        **facts: numbers worth keeping, e.g. `test_accuracy=0.991, epochs=5`.
+
+    Returns:
+        The note, a dict.
+
+    Raises:
+        ValueError: if a fact is not a number.
+    """
+    for name, value in facts.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise ValueError(
+                f"fact {name}={value!r} must be a number (e.g. train_seconds=312.5); pass "
+                "numbers only."
+            )
+    note = {
+        "profile": profile().name,
+        "saved": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        **{
+            name: value.item() if hasattr(value, "item") else value for name, value in facts.items()
+        },
+    }
+    pathlib.Path(model_file).with_suffix(".json").write_text(json.dumps(note, indent=2) + "\n")
+    return note
+
+
+def read_model_note(model_file):
+    """The note `write_model_note` kept next to `model_file`, or `{}` if there is none."""
+    try:
+        return json.loads(pathlib.Path(model_file).with_suffix(".json").read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def describe_model_note(note):
+    """The facts of a model note in one line, without the time of saving.
+
+    >>> describe_model_note({"profile": "full", "saved": "2026-01-01", "train_seconds": 12.3456})
+    'profile full, train_seconds 12.346'
+    """
+    return ", ".join(
+        f"{key} {value:.5g}" if isinstance(value, float) else f"{key} {value}"
+        for key, value in note.items()
+        if key != "saved"
+    )
 
 
 def _check_positive_int(value, what):

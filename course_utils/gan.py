@@ -12,7 +12,6 @@ shows Keras' progress bar and works with callbacks. It needs the TensorFlow
 backend (it computes gradients with `tf.GradientTape`).
 """
 
-import json
 import pathlib
 import time
 
@@ -894,14 +893,9 @@ def save_generator(generator, path=None, **facts):
     path = generator_path() if path is None else pathlib.Path(path)
     if path.suffix != ".keras":
         raise ValueError(f"`path` must end in .keras; received {str(path)!r}.")
-    for name, value in facts.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-            raise ValueError(f"fact {name}={value!r} must be a number (e.g. train_seconds=312.5).")
     path.parent.mkdir(parents=True, exist_ok=True)
+    config.write_model_note(path, **facts)  # first: it checks the facts
     generator.save(path)
-    note = {"profile": config.profile().name}
-    note.update({k: v.item() if hasattr(v, "item") else v for k, v in facts.items()})
-    path.with_suffix(".json").write_text(json.dumps(note, indent=2) + "\n")
     print(f"saved the generator to {path}")
     return path
 
@@ -925,12 +919,7 @@ def load_generator(path=None):
             f"No saved generator at {path}. Run notebook 06 (it saves one there), or use "
             "gan.load_or_train_generator() to train a quick one."
         )
-    generator = keras.models.load_model(path)
-    try:
-        note = json.loads(path.with_suffix(".json").read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
-        note = {}
-    return generator, note
+    return keras.models.load_model(path), config.read_model_note(path)
 
 
 def load_or_train_generator(epochs=1, train_limit=None, batch_size=BATCH_SIZE):
@@ -961,10 +950,7 @@ def load_or_train_generator(epochs=1, train_limit=None, batch_size=BATCH_SIZE):
     path = generator_path()
     if path.is_file():
         generator, note = load_generator(path)
-        described = ", ".join(
-            f"{key} {value:.5g}" if isinstance(value, float) else f"{key} {value}"
-            for key, value in note.items()
-        )
+        described = config.describe_model_note(note)
         print(f"loaded the GAN generator from {path}" + (f" ({described})" if described else ""))
         return generator, note
     limit = config.profile().train_limit if train_limit is None else train_limit

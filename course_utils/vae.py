@@ -20,10 +20,7 @@ Notebook 07 saves its trained models as `build/models/vae_latent<d>_encoder.kera
 and `..._decoder.keras`; notebook 08 gets them back with `load_or_train_vae`.
 """
 
-import datetime
-import json
 import math
-import pathlib
 import time
 
 import keras
@@ -1047,23 +1044,11 @@ def save_vae(model, **facts):
         ValueError: if `model` is not a VAE or a fact is not a number.
     """
     _vae_parts(model)
-    for name, value in facts.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise ValueError(
-                f"fact {name}={value!r} must be a number (e.g. test_elbo=-82.1); pass numbers only."
-            )
     encoder_path, decoder_path = vae_paths(model.latent_dim)
+    # The note first (it checks the facts), next to the decoder.
+    config.write_model_note(decoder_path, latent_dim=int(model.latent_dim), **facts)
     model.encoder.save(encoder_path)
     model.decoder.save(decoder_path)
-    note = {
-        "profile": config.profile().name,
-        "latent_dim": int(model.latent_dim),
-        "saved": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        **{
-            name: value.item() if hasattr(value, "item") else value for name, value in facts.items()
-        },
-    }
-    decoder_path.with_suffix(".json").write_text(json.dumps(note, indent=2) + "\n")
     print(f"saved the encoder to {encoder_path} and the decoder to {decoder_path}")
     return encoder_path, decoder_path
 
@@ -1093,12 +1078,8 @@ def load_or_train_vae(latent_dim=16, epochs=1, train_limit=None, batch_size=128)
         decoder = keras.models.load_model(decoder_path)
         model = VAE(encoder, decoder, name="vae")
         model.compile(optimizer=keras.optimizers.Adam(1e-3))
-        note = _read_note(decoder_path)
-        described = ", ".join(
-            f"{key} {value:.5g}" if isinstance(value, float) else f"{key} {value}"
-            for key, value in note.items()
-            if key != "saved"
-        )
+        note = config.read_model_note(decoder_path)
+        described = config.describe_model_note(note)
         print(
             f"loaded the VAE from {decoder_path.parent}" + (f" ({described})" if described else "")
         )
@@ -1125,7 +1106,7 @@ def load_or_train_vae(latent_dim=16, epochs=1, train_limit=None, batch_size=128)
         train_images=len(train_images),
         train_seconds=seconds,
     )
-    return model, _read_note(decoder_path)
+    return model, config.read_model_note(decoder_path)
 
 
 # --- checks -----------------------------------------------------------------------------
@@ -1304,10 +1285,3 @@ def _run(model, inputs, batch_size):
         outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
         parts.append([ops.convert_to_numpy(output) for output in outputs])
     return [np.concatenate(column) for column in zip(*parts)]
-
-
-def _read_note(path):
-    try:
-        return json.loads(pathlib.Path(path).with_suffix(".json").read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {}
