@@ -288,6 +288,35 @@ def describe_model_note(note):
     )
 
 
+def run_in_batches(model, inputs, batch_size=500):
+    """Calls `model` on `inputs` batch by batch and returns NumPy arrays.
+
+    Direct calls rather than `model.predict`: they trace no `tf.function`,
+    so running several models (or one on a few hundred inputs) costs no
+    compilation and warns about no retracing.
+
+    Args:
+        model: a Keras model (or any callable taking `training=False`).
+        inputs: an array whose first axis is the batch.
+        batch_size: inputs per call.
+
+    Returns:
+        A list of NumPy arrays, one per output of the model.
+
+    >>> import keras
+    >>> [out.shape for out in run_in_batches(keras.layers.Dense(3), np.ones((7, 2)), 4)]
+    [(7, 3)]
+    """
+    import keras
+
+    parts = []
+    for start in range(0, len(inputs), batch_size):
+        outputs = model(inputs[start : start + batch_size], training=False)
+        outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+        parts.append([keras.ops.convert_to_numpy(output) for output in outputs])
+    return [np.concatenate(column) for column in zip(*parts)]
+
+
 def _check_positive_int(value, what):
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(f"{what} must be a positive integer; received {value!r}.")

@@ -18,6 +18,8 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 
+from course_utils import config
+
 BATCH_SIZE = 500
 
 
@@ -65,15 +67,8 @@ def classifier_outputs(classifier, images, batch_size=BATCH_SIZE):
     check_classifier(classifier)
     images = check_images(images, classifier.input_shape[1:])
     both = keras.Model(classifier.inputs[0], [classifier.layers[-2].output, classifier.outputs[0]])
-    features, probabilities = [], []
-    for start in range(0, len(images), batch_size):
-        f, p = both(images[start : start + batch_size], training=False)
-        features.append(keras.ops.convert_to_numpy(f))
-        probabilities.append(keras.ops.convert_to_numpy(p))
-    return (
-        np.concatenate(features).astype(np.float64),
-        np.concatenate(probabilities).astype(np.float64),
-    )
+    features, probabilities = config.run_in_batches(both, images, batch_size)
+    return features.astype(np.float64), probabilities.astype(np.float64)
 
 
 def classifier_score(classifier, images):

@@ -575,13 +575,7 @@ def generate(generator, count=None, noise=None, seed=0):
             f"`noise` must have shape (n, {latent_dim}) for this generator; received "
             f"{noise.shape}. For one vector use noise[None]."
         )
-    # Direct calls in batches: predict() would compile a new function for every new
-    # generator or batch size, which costs more than it saves for a few hundred images.
-    batches = [
-        keras.ops.convert_to_numpy(generator(noise[start : start + 500], training=False))
-        for start in range(0, len(noise), 500)
-    ]
-    return to_unit_range(np.concatenate(batches))
+    return to_unit_range(config.run_in_batches(generator, noise)[0])
 
 
 def interpolate(generator, start, end, steps=9):

@@ -545,13 +545,15 @@ def evaluate_elbo(model, images, draws=5, batch_size=500, seed=0):
     images = _check_model_images(images, encoder)
     draws = _positive_int(draws, "draws")
     batch_size = _positive_int(batch_size, "batch_size")
-    mean, log_var = (part.astype(np.float64) for part in _run(encoder, images, batch_size))
+    mean, log_var = (
+        part.astype(np.float64) for part in config.run_in_batches(encoder, images, batch_size)
+    )
     kl = kl_divergence(mean, log_var)
     rng = np.random.default_rng(seed)
     log_likelihood = np.zeros(len(images))
     for _ in range(draws):
         z = reparameterize(mean, log_var, rng.standard_normal(mean.shape)).astype(np.float32)
-        logits = _run(decoder_logits, z, batch_size)[0]
+        logits = config.run_in_batches(decoder_logits, z, batch_size)[0]
         log_likelihood -= reconstruction_loss(images, logits.astype(np.float64))
     return float(np.mean(log_likelihood / draws - kl))
 
@@ -577,7 +579,7 @@ def encode(encoder, images, batch_size=500):
     encoder = getattr(encoder, "encoder", encoder)
     images = _check_model_images(images, encoder)
     batch_size = _positive_int(batch_size, "batch_size")
-    return _run(encoder, images, batch_size)[0].astype(np.float32)
+    return config.run_in_batches(encoder, images, batch_size)[0].astype(np.float32)
 
 
 def decode(decoder, z, batch_size=500):
@@ -606,7 +608,7 @@ def decode(decoder, z, batch_size=500):
             f"For one vector use z[None]."
         )
     batch_size = _positive_int(batch_size, "batch_size")
-    return _run(decoder, z.astype(np.float32), batch_size)[0].astype(np.float32)
+    return config.run_in_batches(decoder, z.astype(np.float32), batch_size)[0].astype(np.float32)
 
 
 def sample_images(decoder, count, seed=0):
@@ -1272,16 +1274,3 @@ def _check_fit_images(images, name):
                 f"likelihood; received dtype {images.dtype} with values from {images.min()} "
                 f"to {images.max()}. Use load_binarized_mnist(...) or binarize(images)."
             )
-
-
-def _run(model, inputs, batch_size):
-    """Calls `model` batch by batch (eagerly: no tf.function to trace per model).
-
-    Returns a list of NumPy arrays, one per output of the model.
-    """
-    parts = []
-    for start in range(0, len(inputs), batch_size):
-        outputs = model(inputs[start : start + batch_size], training=False)
-        outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
-        parts.append([ops.convert_to_numpy(output) for output in outputs])
-    return [np.concatenate(column) for column in zip(*parts)]
