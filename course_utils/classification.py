@@ -98,8 +98,9 @@ def count_conv2d_params(kernel_size, in_channels, filters):
     if isinstance(kernel_size, (int, np.integer)) and not isinstance(kernel_size, bool):
         kernel_size = (kernel_size, kernel_size)
     try:
-        kh, kw = (_positive_int(size) for size in kernel_size)
-        in_channels, filters = _positive_int(in_channels), _positive_int(filters)
+        kh, kw = (config.positive_int(size, "kernel_size") for size in kernel_size)
+        in_channels = config.positive_int(in_channels, "in_channels")
+        filters = config.positive_int(filters, "filters")
     except (TypeError, ValueError):
         raise ValueError(
             "count_conv2d_params needs positive integers: kernel_size as an int or a "
@@ -201,7 +202,7 @@ def load_or_train_seed_cnn(path=None, epochs=1, train_limit=None):
             positive integer.
     """
     path = _model_path(path)
-    epochs = _positive_int(epochs, "epochs")
+    epochs = config.positive_int(epochs, "epochs")
     if path.is_file():
         import keras
 
@@ -376,7 +377,7 @@ def most_confident_mistakes(probs, labels, count=16):
             f"returns; received dtype {probs.dtype} and shape {probs.shape}."
         )
     labels = check_labels(labels, num_classes=probs.shape[1], size=len(probs))
-    count = _positive_int(count, "count")
+    count = config.positive_int(count, "count")
     predicted = probs.argmax(axis=1)
     wrong = np.flatnonzero(predicted != labels)
     confidence = probs[wrong, predicted[wrong]]
@@ -519,8 +520,8 @@ def compare_training(
     test_images = _check_model_images(test_images, "test_images")
     train_labels = check_labels(train_labels, size=len(train_images), name="train_labels")
     test_labels = check_labels(test_labels, size=len(test_images), name="test_labels")
-    epochs = _positive_int(epochs, "epochs")
-    batch_size = _positive_int(batch_size, "batch_size")
+    epochs = config.positive_int(epochs, "epochs")
+    batch_size = config.positive_int(batch_size, "batch_size")
     import keras
 
     results = {}
@@ -587,7 +588,7 @@ def plot_comparison(results, smoothing=50, title=None):
             "`results` must be the non-empty dict that compare_training returns; received "
             f"{type(results).__name__}."
         )
-    smoothing = _positive_int(smoothing, "smoothing")
+    smoothing = config.positive_int(smoothing, "smoothing")
     fig, (loss_ax, accuracy_ax) = plt.subplots(
         1, 2, figsize=(10, 3.6), gridspec_kw={"width_ratios": [1.7, 1]}
     )
@@ -691,9 +692,3 @@ def _model_path(path):
             "E.g. build/models/seed_cnn.keras."
         )
     return path
-
-
-def _positive_int(value, name="value"):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"`{name}` must be a positive integer; received {value!r}.")
-    return int(value)

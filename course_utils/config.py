@@ -63,7 +63,7 @@ class Profile:
             ValueError: if either count is not a positive integer.
         """
         for label, value in (("full", full), ("fast", fast)):
-            _check_positive_int(value, f"epochs({label}=...)")
+            positive_int(value, f"epochs({label}=...)")
         return fast if self.is_fast else full
 
     def pick(self, full, fast):
@@ -317,6 +317,16 @@ def run_in_batches(model, inputs, batch_size=500):
     return [np.concatenate(column) for column in zip(*parts)]
 
 
-def _check_positive_int(value, what):
+def positive_int(value, name, fix=""):
+    """Returns `value` as an int, or raises a ValueError that names it and the fix.
+
+    >>> positive_int(np.int64(3), "epochs")
+    3
+    >>> positive_int(0, "epochs", "E.g. epochs=5.")
+    Traceback (most recent call last):
+    ...
+    ValueError: `epochs` must be a positive integer; received 0. E.g. epochs=5.
+    """
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{what} must be a positive integer; received {value!r}.")
+        raise ValueError(f"`{name}` must be a positive integer; received {value!r}. {fix}".strip())
+    return int(value)

@@ -17,6 +17,8 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 
+from course_utils import config
+
 PADDINGS = ("valid", "same")
 
 
@@ -163,9 +165,9 @@ def output_size(input_size, kernel_size, stride=1, padding="valid"):
     >>> output_size(7, 2, stride=3, padding="same")
     3
     """
-    _check_size(input_size, "input_size")
-    _check_size(kernel_size, "kernel_size")
-    _check_size(stride, "stride")
+    config.positive_int(input_size, "input_size")
+    config.positive_int(kernel_size, "kernel_size")
+    config.positive_int(stride, "stride")
     padding = _check_padding(padding)
     if padding == "same":
         return -(-int(input_size) // int(stride))
@@ -337,8 +339,8 @@ def count_conv2d_params(kernel_size, in_channels, filters, use_bias=True):
     (320, 18496)
     """
     kernel_height, kernel_width = _pair(kernel_size, "kernel_size")
-    _check_size(in_channels, "in_channels")
-    _check_size(filters, "filters")
+    config.positive_int(in_channels, "in_channels")
+    config.positive_int(filters, "filters")
     weights = kernel_height * kernel_width * int(in_channels) * int(filters)
     return weights + (int(filters) if use_bias else 0)
 
@@ -609,8 +611,8 @@ def plot_padding_strides(configs, ncols=3):
     )
     for ax in axes.flat[len(configs) :]:
         ax.axis("off")
-    for ax, config in zip(axes.flat, configs):
-        plot_padding_stride(*config, ax=ax)
+    for ax, setting in zip(axes.flat, configs):
+        plot_padding_stride(*setting, ax=ax)
         ax.set_xlim(-0.2, side + 0.2)
         ax.set_ylim(side + 0.2, -0.2)
     fig.tight_layout()
@@ -753,11 +755,6 @@ def _as_numeric(value, name):
             "np.asarray(..., dtype=np.float32)."
         )
     return array
-
-
-def _check_size(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"`{name}` must be a positive integer; received {value!r}.")
 
 
 def _pair(value, name):

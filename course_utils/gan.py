@@ -58,7 +58,7 @@ def build_generator(latent_dim=LATENT_DIM, filters=(128, 64, 32), batch_norm=Tru
     >>> generator.input_shape, generator.output_shape
     ((None, 8), (None, 28, 28, 1))
     """
-    latent_dim = _positive_int(
+    latent_dim = config.positive_int(
         latent_dim, "latent_dim", "It is the length of z, e.g. build_generator(latent_dim=64)."
     )
     filters = _filters(filters, 3, "build_generator(filters=(128, 64, 32))")
@@ -567,7 +567,7 @@ def generate(generator, count=None, noise=None, seed=0):
             f"(n, {latent_dim})), not both and not neither; received count={count!r}."
         )
     if noise is None:
-        count = _positive_int(count, "count", "E.g. generate(generator, count=16).")
+        count = config.positive_int(count, "count", "E.g. generate(generator, count=16).")
         noise = np.random.default_rng(seed).standard_normal((count, latent_dim))
     noise = np.asarray(noise, dtype=np.float32)
     if noise.ndim != 2 or noise.shape[1] != latent_dim or len(noise) == 0:
@@ -605,7 +605,7 @@ def interpolate(generator, start, end, steps=9):
             f"`start` and `end` must be latent vectors of shape ({latent_dim},); received "
             f"{start.shape} and {end.shape}."
         )
-    steps = _positive_int(steps, "steps", "Use at least 2, e.g. steps=9.")
+    steps = config.positive_int(steps, "steps", "Use at least 2, e.g. steps=9.")
     if steps < 2:
         raise ValueError(f"`steps` must be at least 2 (the two ends); received {steps}.")
     t = np.linspace(0.0, 1.0, steps, dtype=np.float32)[:, None]
@@ -645,10 +645,11 @@ class SampleGrid(keras.callbacks.Callback):
 
     def __init__(self, count=10, seed=0, use_ema=True, steps=None):
         super().__init__()
-        self.count = _positive_int(count, "count", "E.g. SampleGrid(count=10).")
+        self.count = config.positive_int(count, "count", "E.g. SampleGrid(count=10).")
         if steps is not None:
             steps = [
-                _positive_int(s, "steps", "E.g. SampleGrid(steps=(50, 200, 1000)).") for s in steps
+                config.positive_int(s, "steps", "E.g. SampleGrid(steps=(50, 200, 1000)).")
+                for s in steps
             ]
             if not steps or any(b <= a for a, b in zip(steps, steps[1:])):
                 raise ValueError(
@@ -719,11 +720,11 @@ class GameCurves(keras.callbacks.Callback):
 
     def __init__(self, every=50, report_every=None):
         super().__init__()
-        self.every = _positive_int(every, "every", "E.g. GameCurves(every=50).")
+        self.every = config.positive_int(every, "every", "E.g. GameCurves(every=50).")
         self.report_every = (
             None
             if report_every is None
-            else _positive_int(report_every, "report_every", "E.g. report_every=500.")
+            else config.positive_int(report_every, "report_every", "E.g. report_every=500.")
         )
         self._reported = 0
         self.steps = []
@@ -937,10 +938,10 @@ def load_or_train_generator(epochs=1, train_limit=None, batch_size=BATCH_SIZE):
         ValueError: if `epochs`, `train_limit` or `batch_size` is not a
             positive integer.
     """
-    epochs = _positive_int(epochs, "epochs", "E.g. load_or_train_generator(epochs=1).")
-    batch_size = _positive_int(batch_size, "batch_size", "The course trains with 32.")
+    epochs = config.positive_int(epochs, "epochs", "E.g. load_or_train_generator(epochs=1).")
+    batch_size = config.positive_int(batch_size, "batch_size", "The course trains with 32.")
     if train_limit is not None:
-        train_limit = _positive_int(train_limit, "train_limit", "E.g. train_limit=20_000.")
+        train_limit = config.positive_int(train_limit, "train_limit", "E.g. train_limit=20_000.")
     path = generator_path()
     if path.is_file():
         generator, note = load_generator(path)
@@ -978,9 +979,3 @@ def _filters(filters, count, example):
             f"`filters` must be {count} positive integers; received {filters!r}. E.g. {example}."
         )
     return tuple(int(v) for v in values)
-
-
-def _positive_int(value, name, fix=""):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"`{name}` must be a positive integer; received {value!r}. {fix}".strip())
-    return int(value)

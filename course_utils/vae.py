@@ -543,8 +543,8 @@ def evaluate_elbo(model, images, draws=5, batch_size=500, seed=0):
     """
     encoder, decoder_logits = _vae_parts(model)
     images = _check_model_images(images, encoder)
-    draws = _positive_int(draws, "draws")
-    batch_size = _positive_int(batch_size, "batch_size")
+    draws = config.positive_int(draws, "draws")
+    batch_size = config.positive_int(batch_size, "batch_size")
     mean, log_var = (
         part.astype(np.float64) for part in config.run_in_batches(encoder, images, batch_size)
     )
@@ -578,7 +578,7 @@ def encode(encoder, images, batch_size=500):
     """
     encoder = getattr(encoder, "encoder", encoder)
     images = _check_model_images(images, encoder)
-    batch_size = _positive_int(batch_size, "batch_size")
+    batch_size = config.positive_int(batch_size, "batch_size")
     return config.run_in_batches(encoder, images, batch_size)[0].astype(np.float32)
 
 
@@ -607,7 +607,7 @@ def decode(decoder, z, batch_size=500):
             f"`z` must have shape (n, {latent_dim}) for this decoder, n >= 1; received {z.shape}. "
             f"For one vector use z[None]."
         )
-    batch_size = _positive_int(batch_size, "batch_size")
+    batch_size = config.positive_int(batch_size, "batch_size")
     return config.run_in_batches(decoder, z.astype(np.float32), batch_size)[0].astype(np.float32)
 
 
@@ -630,7 +630,7 @@ def sample_images(decoder, count, seed=0):
     (3, 28, 28, 1)
     """
     decoder = getattr(decoder, "decoder", decoder)
-    count = _positive_int(count, "count")
+    count = config.positive_int(count, "count")
     latent_dim = int(decoder.inputs[0].shape[-1])
     z = np.random.default_rng(seed).standard_normal((count, latent_dim))
     return decode(decoder, z)
@@ -656,7 +656,7 @@ def interpolate(model, image_a, image_b, steps=8):
     (5, 28, 28, 1)
     """
     encoder, _ = _vae_parts(model)
-    steps = _positive_int(steps, "steps")
+    steps = config.positive_int(steps, "steps")
     if steps < 2:
         raise ValueError(f"`steps` must be at least 2 (the two end points); received {steps}.")
     pair = []
@@ -799,7 +799,7 @@ def plot_manifold(decoder, grid_size=15, title=None):
             f"plot_manifold needs a 2-dimensional latent space; this decoder takes "
             f"{latent_dim}. Use a model built with latent_dim=2, or show samples instead."
         )
-    grid_size = _positive_int(grid_size, "grid_size")
+    grid_size = config.positive_int(grid_size, "grid_size")
     if grid_size < 2:
         raise ValueError(f"`grid_size` must be at least 2; received {grid_size}.")
     values = norm.ppf(np.linspace(0.05, 0.95, grid_size))
@@ -849,7 +849,7 @@ def plot_reconstructions(model, images, count=10, title=None):
     >>> len(fig.axes), fig.axes[3].get_ylabel()
     (6, 'rebuilt')
     """
-    count = _positive_int(count, "count")
+    count = config.positive_int(count, "count")
     if hasattr(model, "encoder") and hasattr(model, "decoder"):
         images = _check_model_images(images, model.encoder)[:count]
         rebuilt = decode(model.decoder, encode(model.encoder, images))
@@ -899,7 +899,7 @@ def plot_generators(samples, coverage=None, count=36, title=None):
             "`samples` must be a non-empty dict from a name to images, e.g. "
             f"{{'GAN': gan_images, 'VAE': vae_images}}; received {type(samples).__name__}."
         )
-    count = _positive_int(count, "count")
+    count = config.positive_int(count, "count")
     grids = {}
     for name, images in samples.items():
         images = _check_unit_interval(images, f"samples[{name!r}]", "plot_generators")
@@ -1073,7 +1073,7 @@ def load_or_train_vae(latent_dim=16, epochs=1, train_limit=None, batch_size=128)
         ValueError: if `latent_dim` or `epochs` is not a positive integer.
     """
     latent_dim = _check_latent_dim(latent_dim)
-    epochs = _positive_int(epochs, "epochs")
+    epochs = config.positive_int(epochs, "epochs")
     encoder_path, decoder_path = vae_paths(latent_dim)
     if encoder_path.is_file() and decoder_path.is_file():
         encoder = keras.models.load_model(encoder_path)
@@ -1112,12 +1112,6 @@ def load_or_train_vae(latent_dim=16, epochs=1, train_limit=None, batch_size=128)
 
 
 # --- checks -----------------------------------------------------------------------------
-
-
-def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"`{name}` must be a positive integer; received {value!r}.")
-    return int(value)
 
 
 def _check_latent_dim(latent_dim):
