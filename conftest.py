@@ -9,4 +9,4 @@ def _fresh_data_cache_for_doctests(request):
     if type(request.node).__name__ == "DoctestItem":
         from course_utils import data
 
-        data._LOADED.clear()
+        data.clear_cache()

@@ -20,9 +20,9 @@ the ratio measures the overhead the compiled step saves; it is smaller at batch 
 import argparse
 import time
 
-from course_utils import config
+from course_utils import backend, config
 
-config.quiet_tensorflow()
+backend.quiet_start()
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
@@ -102,7 +102,7 @@ def _check_trained(before, generator, discriminator, name):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=200)
-    parser.add_argument("--batch-size", type=int, default=gan.BATCH_SIZE)
+    parser.add_argument("--batch-size", type=int, default=gan.TRAIN_BATCH_SIZE)
     parser.add_argument("--steps-per-execution", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()

@@ -12,6 +12,7 @@ A data set is looked up in this order, and the first that has it is used:
 The source is printed once per data set, and `source_of(name)` returns it.
 """
 
+import contextlib
 import dataclasses
 import gzip
 import hashlib
@@ -22,6 +23,8 @@ import urllib.error
 import urllib.request
 
 import numpy as np
+
+from course_utils import checks
 
 DATA_DIR_ENV = "COURSE_DATA_DIR"
 OFFLINE_ENV = "COURSE_OFFLINE"
@@ -116,6 +119,27 @@ def load_fashion_mnist(split, limit=None):
     return _load("fashion_mnist", split, limit)
 
 
+def clear_cache():
+    """Forgets the data sets loaded so far; the next `load_*` reads them again."""
+    _LOADED.clear()
+
+
+@contextlib.contextmanager
+def isolated_cache():
+    """Runs a block with an empty cache of loaded data sets, then restores the cache.
+
+    For tests: what a block loads is not seen outside it, and what was loaded
+    before is not seen inside it.
+    """
+    saved = dict(_LOADED)
+    _LOADED.clear()
+    try:
+        yield
+    finally:
+        _LOADED.clear()
+        _LOADED.update(saved)
+
+
 def source_of(dataset):
     """Returns the `Source` a data set was loaded from, or `None` if not loaded yet."""
     _check_dataset(dataset)
@@ -167,7 +191,7 @@ def _load(dataset, split, limit):
     if limit is None:
         return images.copy(), labels.copy()
     size = len(labels)
-    if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)):
+    if not checks.is_integer(limit):
         raise ValueError(f"`limit` must be an integer or None; received {limit!r}.")
     if not 1 <= limit <= size:
         raise ValueError(

@@ -9,6 +9,8 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 
+from course_utils import checks
+
 
 def show_images(
     images,
@@ -80,7 +82,7 @@ def show_images(
         ax.imshow(images[index], cmap=cmap if images.ndim == 3 else None, vmin=vmin, vmax=vmax)
         if labels is not None:
             label = labels[index]
-            if class_names is not None and isinstance(label, (int, np.integer)):
+            if class_names is not None and checks.is_integer(label):
                 label = class_names[int(label)]
             ax.set_title(str(label), fontsize=9)
     for ax in list(axes.flat)[count:]:

@@ -13,14 +13,9 @@ Keras' "same" padding.
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_utils.convolution import (
-    _as_numeric,
-    _check_images,
-    _check_padding,
-    _pair,
-    output_size,
-    padding_amounts,
-)
+from course_utils import checks
+from course_utils.convolution.arguments import as_numeric, check_images, check_padding, int_pair
+from course_utils.convolution.ops import output_size, padding_amounts
 
 
 def max_pool2d_naive(images, pool_size=2, strides=None, padding="valid"):
@@ -92,7 +87,7 @@ def global_max_pool2d(images):
     >>> global_max_pool2d(np.arange(8.0).reshape(1, 2, 2, 2))
     array([[6., 7.]])
     """
-    images = _check_images(images)
+    images = check_images(images)
     return images.max(axis=(1, 2)).astype(_float_dtype(images))
 
 
@@ -106,7 +101,7 @@ def global_avg_pool2d(images):
     >>> global_avg_pool2d(np.arange(8.0).reshape(1, 2, 2, 2))
     array([[3., 4.]])
     """
-    images = _check_images(images)
+    images = check_images(images)
     return images.astype(np.float64).mean(axis=(1, 2)).astype(_float_dtype(images))
 
 
@@ -130,18 +125,14 @@ def shift_images(images, down=0, right=0):
     array([[0, 1],
            [0, 3]])
     """
-    images = _as_numeric(images, "images")
+    images = as_numeric(images, "images")
     if images.ndim not in (3, 4):
         raise ValueError(
             "`images` must be 3D (batch, height, width) or 4D (batch, height, width, "
             f"channels); received shape {images.shape}. For one image use image[None]."
         )
     for name, value, limit in (("down", down, images.shape[1]), ("right", right, images.shape[2])):
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, np.integer))
-            or abs(value) >= limit
-        ):
+        if not checks.is_integer(value) or abs(value) >= limit:
             raise ValueError(
                 f"`{name}` must be an integer between {-limit + 1} and {limit - 1} for images "
                 f"of shape {images.shape}; received {value!r}."
@@ -176,8 +167,8 @@ def relative_change(reference, changed):
     >>> relative_change(np.array([[3.0, 4.0]]), np.array([[3.0, 4.5]]))
     0.1
     """
-    reference = _as_numeric(reference, "reference").astype(np.float64)
-    changed = _as_numeric(changed, "changed").astype(np.float64)
+    reference = as_numeric(reference, "reference").astype(np.float64)
+    changed = as_numeric(changed, "changed").astype(np.float64)
     if reference.shape != changed.shape or reference.ndim < 1 or reference.size == 0:
         raise ValueError(
             "`reference` and `changed` must be non-empty arrays of one shape (batch, ...); "
@@ -217,13 +208,13 @@ def plot_pooling(grid, pool_size=2, mode="max"):
     >>> [ax.get_title().split(":")[0] for ax in fig.axes]
     ['input 4 x 5', 'max pooling 2 x 2, stride 2']
     """
-    grid = _as_numeric(grid, "grid").astype(np.float64)
+    grid = as_numeric(grid, "grid").astype(np.float64)
     if grid.ndim != 2 or max(grid.shape) > 12:
         raise ValueError(
             f"`grid` must be a 2D array of at most 12 x 12; received shape {grid.shape}. "
             "Pass one channel of one image, e.g. maps[0, :6, :6, 0]."
         )
-    size = _pair(pool_size, "pool_size")[0]
+    size = int_pair(pool_size, "pool_size")[0]
     if mode not in ("max", "average"):
         raise ValueError(f"`mode` must be 'max' or 'average'; received {mode!r}.")
     if size > min(grid.shape):
@@ -329,10 +320,10 @@ def plot_shift_tolerance(shifts, changes, title=None):
 
 
 def _pool_naive(images, pool_size, strides, padding, reduce):
-    images = _check_images(images)
-    pool_height, pool_width = _pair(pool_size, "pool_size")
-    step_y, step_x = _pair(pool_size if strides is None else strides, "strides")
-    padding = _check_padding(padding)
+    images = check_images(images)
+    pool_height, pool_width = int_pair(pool_size, "pool_size")
+    step_y, step_x = int_pair(pool_size if strides is None else strides, "strides")
+    padding = check_padding(padding)
     if padding == "valid" and (pool_height > images.shape[1] or pool_width > images.shape[2]):
         raise ValueError(
             f"The pooling window {(pool_height, pool_width)} is larger than the images "

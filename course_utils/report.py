@@ -12,9 +12,7 @@ import math
 import os
 import re
 
-import numpy as np
-
-from course_utils import config
+from course_utils import checks, config
 
 NOTEBOOK_ENV = "COURSE_NOTEBOOK"
 _current = {"notebook": None}
@@ -62,8 +60,7 @@ def record(name, value):
         raise ValueError(
             f"`name` must be an identifier such as 'test_accuracy'; received {name!r}."
         )
-    is_number = isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
-    number = float(value) if is_number else math.nan
+    number = float(value) if checks.is_number(value) else math.nan
     if not math.isfinite(number):
         raise ValueError(
             f"`value` for {name!r} must be a finite number; received {value!r}. "
@@ -72,13 +69,18 @@ def record(name, value):
     notebook = current_notebook()
     path = results_path(notebook)
     results = read(path) or {"notebook": notebook, "profile": config.profile().name, "values": {}}
-    results["values"][name] = int(value) if isinstance(value, (int, np.integer)) else number
+    results["values"][name] = int(value) if checks.is_integer(value) else number
     results["updated"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(results, indent=2) + "\n")
     os.replace(tmp, path)
-    print(f"recorded {name} = {_format(results['values'][name])}")
+    print(f"recorded {name} = {format_value(results['values'][name])}")
     return path
+
+
+def reset():
+    """Forgets the notebook named by `start` (for tests and scratch sessions)."""
+    _current["notebook"] = None
 
 
 def current_notebook():
@@ -102,7 +104,12 @@ def read(path):
         return None
 
 
-def _format(value):
+def format_value(value):
+    """A recorded number as the results table shows it.
+
+    >>> format_value(60000), format_value(0.990612), format_value(123456.7)
+    ('60000', '0.9906', '123457')
+    """
     if isinstance(value, int):
         return str(value)
     return f"{value:.4g}" if abs(value) < 1e4 else f"{value:.6g}"

@@ -21,7 +21,7 @@ import pathlib
 import sys
 import time
 
-from course_utils import config, data, report
+from course_utils import config, data, report, tables
 
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
 DEFAULT_CELL_TIMEOUT = 1800  # seconds; the longest full-profile training cell is far below
@@ -164,27 +164,18 @@ def format_table(rows):
     --------  -------  ------  ------------------
     00_setup      3.2  ok      train_images=60000
     """
-    header = ("notebook", "seconds", "status", "recorded")
     body = [
         (
             row["notebook"],
             f"{row['seconds']:.1f}",
             row["status"],
-            ", ".join(f"{k}={report._format(v)}" for k, v in row["values"].items()) or "-",
+            ", ".join(f"{k}={report.format_value(v)}" for k, v in row["values"].items()) or "-",
         )
         for row in rows
     ]
-    widths = [max(len(str(line[i])) for line in (header, *body)) for i in range(4)]
-    rule = tuple("-" * width for width in widths)
-
-    def fmt(line):
-        cells = [
-            str(value).rjust(widths[i]) if i == 1 else str(value).ljust(widths[i])
-            for i, value in enumerate(line)
-        ]
-        return "  ".join(cells).rstrip()
-
-    return "\n".join(fmt(line) for line in (header, rule, *body))
+    return tables.format_table(
+        body, header=("notebook", "seconds", "status", "recorded"), align="lrll", rule=True
+    )
 
 
 def main(argv=None):

@@ -13,6 +13,8 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 
+from course_utils import checks
+
 # The smallest probability `cross_entropy` takes the log of, the same as Keras'
 # default fuzz factor `keras.config.epsilon()`, so the two losses agree.
 EPSILON = 1e-7
@@ -232,10 +234,7 @@ def check_input_shape(input_shape, ndim=None):
     valid = (
         shape is not None
         and len(shape) > 0
-        and all(
-            isinstance(size, (int, np.integer)) and not isinstance(size, bool) and size > 0
-            for size in shape
-        )
+        and all(checks.is_integer(size) and size > 0 for size in shape)
     )
     if not valid or (ndim is not None and len(shape) != ndim):
         axes = f"{ndim} positive integers" if ndim else "positive integers"
@@ -256,16 +255,29 @@ def check_num_classes(num_classes):
     >>> check_num_classes(10)
     10
     """
-    if (
-        isinstance(num_classes, bool)
-        or not isinstance(num_classes, (int, np.integer))
-        or num_classes < 2
-    ):
+    return checks.integer(
+        num_classes, "num_classes", low=2, fix="MNIST has 10 classes; a yes/no problem has 2."
+    )
+
+
+def check_class_names(class_names, num_classes):
+    """Returns one name (a string) per class: `class_names`, or the class numbers if None.
+
+    Raises:
+        ValueError: if `class_names` does not hold exactly `num_classes` names.
+
+    >>> check_class_names(None, 3), check_class_names(["cat", "dog"], 2)
+    (['0', '1', '2'], ['cat', 'dog'])
+    """
+    if class_names is None:
+        return [str(index) for index in range(num_classes)]
+    names = [str(name) for name in class_names]
+    if len(names) != num_classes:
         raise ValueError(
-            f"`num_classes` must be an integer of at least 2; received {num_classes!r}. "
-            "MNIST has 10 classes; a yes/no problem has 2."
+            f"`class_names` has {len(names)} names but there are {num_classes} classes; "
+            "pass one name per class, or none."
         )
-    return int(num_classes)
+    return names
 
 
 def plot_weight_templates(kernel, image_shape=(28, 28), class_names=None, title=None):
@@ -304,7 +316,7 @@ def plot_weight_templates(kernel, image_shape=(28, 28), class_names=None, title=
             "model.layers[-1].get_weights()[0]."
         )
     num_classes = kernel.shape[1]
-    names = _class_names(class_names, num_classes)
+    names = check_class_names(class_names, num_classes)
     # A few weights of rarely inked pixels are much larger than the rest: clip the
     # colour scale at the 99th percentile of |W| so the templates' shapes show.
     limit = float(np.percentile(np.abs(kernel), 99)) or 1.0
@@ -364,7 +376,7 @@ def plot_predictions(images, probs, labels=None, class_names=None, title=None):
     num_classes = probs.shape[1]
     if labels is not None:
         labels = check_labels(labels, num_classes=num_classes, size=len(images))
-    names = _class_names(class_names, num_classes)
+    names = check_class_names(class_names, num_classes)
     count = len(images)
     fig, axes = plt.subplots(
         count,
@@ -436,15 +448,3 @@ def _check_images(images):
             "images[None]."
         )
     return images
-
-
-def _class_names(class_names, num_classes):
-    if class_names is None:
-        return [str(index) for index in range(num_classes)]
-    names = [str(name) for name in class_names]
-    if len(names) != num_classes:
-        raise ValueError(
-            f"`class_names` has {len(names)} names but there are {num_classes} classes; "
-            "pass one name per class, or none."
-        )
-    return names

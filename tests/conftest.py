@@ -13,9 +13,6 @@ def _isolated_course(tmp_path, monkeypatch):
     from course_utils import data, report
 
     monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path / "build"))
-    saved = dict(data._LOADED)
-    data._LOADED.clear()
-    report._current["notebook"] = None
-    yield
-    data._LOADED.clear()
-    data._LOADED.update(saved)
+    report.reset()
+    with data.isolated_cache():
+        yield

@@ -133,7 +133,7 @@ def test_interrupted_download_leaves_nothing_to_trust(offline, monkeypatch):
     folder = offline / "keras" / "datasets"
     assert list(folder.iterdir()) == []  # neither mnist.npz nor a partial file
     # Once the network is back, the next session downloads a complete file.
-    data._LOADED.clear()
+    data.clear_cache()
     monkeypatch.setattr(data.urllib.request, "urlopen", lambda url, timeout: FakeReply(payload))
     data.load_mnist("train")
     assert data.source_of("mnist").tier == "Keras download"

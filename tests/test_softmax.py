@@ -215,3 +215,10 @@ def test_plot_predictions_draws_bars_of_the_probabilities():
 def test_plot_predictions_rejects_bad_input(images, probs, labels, match):
     with pytest.raises(ValueError, match=match):
         softmax.plot_predictions(images, probs, labels)
+
+
+def test_check_class_names_gives_one_name_per_class():
+    assert softmax.check_class_names(None, 3) == ["0", "1", "2"]
+    assert softmax.check_class_names(("cat", 7), 2) == ["cat", "7"]
+    with pytest.raises(ValueError, match="2 names but there are 3 classes"):
+        softmax.check_class_names(["a", "b"], 3)

@@ -6,7 +6,6 @@ from course_utils.exercises.core import Case, compare_arrays, register, run_chec
 
 register(
     "normalize",
-    title="Exercise 0.1 (normalize)",
     hint="""
         Pixels are uint8 integers from 0 (black) to 255 (white). Divide by the
         largest possible value, 255, not by the largest value in the image, so

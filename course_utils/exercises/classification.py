@@ -2,12 +2,12 @@
 
 import numpy as np
 
+from course_utils import checks, convolution
 from course_utils import classification as reference
 from course_utils.exercises.core import Case, compare_arrays, compare_scalar, register, run_checks
 
 register(
     "conv_params",
-    title="Exercise 4.1 (Conv2D parameters)",
     hint="""
         A Conv2D layer has `filters` kernels. Each kernel covers a kh x kw window
         of every input channel, so it has kh * kw * in_channels weights, plus
@@ -25,7 +25,6 @@ register(
 
 register(
     "confusion_matrix",
-    title="Exercise 4.2 (confusion matrix)",
     hint="""
         Start from np.zeros((num_classes, num_classes), dtype=int). For every
         example, add 1 to the cell in the row of its true label and the column
@@ -55,8 +54,8 @@ def _conv_params_cases():
     ]
     cases = []
     for kernel_size, in_channels, filters, what in settings:
-        kh, kw = (kernel_size, kernel_size) if isinstance(kernel_size, int) else kernel_size
-        value = reference.count_conv2d_params(kernel_size, in_channels, filters)
+        kh, kw = (kernel_size,) * 2 if checks.is_integer(kernel_size) else kernel_size
+        value = convolution.count_conv2d_params(kernel_size, in_channels, filters)
         mistakes = [
             (kh * kw * in_channels * filters, "you left out the bias: one per filter"),
             (

@@ -2,11 +2,11 @@
 
 import numpy as np
 
+from course_utils import checks
 from course_utils.exercises.core import Case, compare_arrays, compare_scalar, register, run_checks
 
 register(
     "conv2d",
-    title="Exercise 1.1 (conv2d)",
     hint="""
         The output has (h - kh + 1) rows and (w - kw + 1) columns: one for every
         position where the whole kernel fits inside the image. At position (i, j)
@@ -29,7 +29,6 @@ register(
 
 register(
     "output_size",
-    title="Exercise 1.2 (output_size)",
     hint="""
         "valid": the window must fit, so its first row can start at 0, s, 2s, ...
         up to n - k: that is (n - k) // s + 1 positions (integer division rounds
@@ -252,7 +251,7 @@ def _compare_size(got, expected):
             f"expected the int {expected}, got the float {got}: sizes are whole numbers; "
             "use // (or int(...)) rather than / or np.ceil"
         )
-    if isinstance(got, bool) or not isinstance(got, (int, np.integer)):
+    if not checks.is_integer(got):
         return f"expected one int ({expected}), got {type(got).__name__} {got!r:.60}"
     return compare_scalar(got, expected)
 

@@ -10,7 +10,9 @@ The contract of every `check_<name>(fn)`:
   exception inside `fn`. It never raises for a learner's mistake.
 
 Topic modules build their checkers from `Case`, `run_checks`, `compare_arrays`
-and `compare_scalar`, and register their hint and solution with `register`.
+and `compare_scalar`, and register their hint and solution with `register`;
+the title a learner reads (its number and short name) comes from
+`course_utils.curriculum`, the one table of the course's exercise numbers.
 """
 
 import dataclasses
@@ -18,6 +20,8 @@ import textwrap
 import warnings
 
 import numpy as np
+
+from course_utils import curriculum
 
 
 @dataclasses.dataclass
@@ -42,7 +46,7 @@ class Case:
 
 @dataclasses.dataclass
 class Exercise:
-    """Registry entry: title, hint and solution of one exercise."""
+    """Registry entry: title (from the curriculum), hint and solution of one exercise."""
 
     title: str
     hint: str
@@ -52,10 +56,26 @@ class Exercise:
 _REGISTRY = {}
 
 
-def register(name, title, hint, solution):
-    """Registers an exercise so `hint(name)` and `solution(name)` can show it."""
+def register(name, hint, solution):
+    """Registers an exercise so `hint(name)` and `solution(name)` can show it.
+
+    Its title comes from `curriculum.exercise_title(name)`, so the exercise
+    numbers are written in one place.
+
+    Raises:
+        ValueError: if the curriculum has no exercise called `name`.
+    """
+    if name not in curriculum.exercise_names():
+        raise ValueError(
+            f"Cannot register the exercise {name!r}: the curriculum does not list it. Add "
+            "(name, short title) to its notebook's `exercises` in "
+            "course_utils/curriculum.py; the curriculum's exercises are: "
+            f"{', '.join(curriculum.exercise_names())}."
+        )
     _REGISTRY[name] = Exercise(
-        title, textwrap.dedent(hint).strip(), textwrap.dedent(solution).strip()
+        curriculum.exercise_title(name),
+        textwrap.dedent(hint).strip(),
+        textwrap.dedent(solution).strip(),
     )
 
 

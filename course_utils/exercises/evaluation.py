@@ -13,7 +13,6 @@ from course_utils.exercises.core import Case, compare_scalar_explained, register
 
 register(
     "classifier_score",
-    title="Exercise 8.1 (classifier score)",
     hint="""
         Each row of `probabilities` is p(y|x) for one image. Average the rows
         (axis=0) to get p(y), one probability per class. For each image take
@@ -35,7 +34,6 @@ register(
 
 register(
     "coverage_entropy",
-    title="Exercise 8.2 (coverage entropy)",
     hint="""
         Count how often each class is predicted, with
         np.bincount(predicted_labels, minlength=num_classes), and divide by
@@ -93,7 +91,7 @@ def _entropy(q, axis=-1):
     return -np.sum(_xlogy(q, q), axis=axis)
 
 
-# --- Exercise 8.1: the classifier score ---------------------------------------------------
+# --- classifier_score: the classifier score -----------------------------------------------
 
 _SCORE_HINT = (
     "p(y) is the mean of the rows (axis=0); each image's KL is the sum over the classes "
@@ -317,7 +315,7 @@ def check_classifier_score(fn):
     return run_checks("classifier_score", fn, _score_cases(), _compare_number(_NAN_SCORE))
 
 
-# --- Exercise 8.2: the entropy of the class coverage -------------------------------------
+# --- coverage_entropy: the entropy of the class coverage ---------------------------------
 
 _COVERAGE_HINT = (
     "q = np.bincount(predicted_labels, minlength=num_classes) / len(predicted_labels), "

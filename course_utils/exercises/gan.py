@@ -5,11 +5,11 @@ Both work on the probabilities the discriminator outputs, D(x) in [0, 1].
 
 import numpy as np
 
+from course_utils import softmax
 from course_utils.exercises.core import Case, compare_scalar_explained, register, run_checks
 
 register(
     "discriminator_loss",
-    title="Exercise 6.1 (discriminator loss)",
     hint="""
         The discriminator is a binary classifier: real images have the label 1,
         generated ones the label 0. Binary cross-entropy of a score s against
@@ -27,7 +27,6 @@ register(
 
 register(
     "generator_loss",
-    title="Exercise 6.2 (generator loss)",
     hint="""
         The generator wants the discriminator to call its images real. The
         non-saturating loss is the cross-entropy of the fake scores against the
@@ -41,11 +40,9 @@ register(
     """,
 )
 
-_EPSILON = 1e-7
-
 
 def _clip(scores):
-    return np.clip(np.asarray(scores, dtype=np.float64), _EPSILON, 1 - _EPSILON)
+    return np.clip(np.asarray(scores, dtype=np.float64), softmax.EPSILON, 1 - softmax.EPSILON)
 
 
 def _bce(scores, label):

@@ -17,13 +17,12 @@ _POOL_HINT = """
     (batch, height // 2, 2, width // 2, 2, channels), then reduce axes (2, 4).
 """
 
-for _name, _title, _word, _reduce in (
-    ("max_pool", "Exercise 2.1 (max_pool)", "largest", "np.max"),
-    ("avg_pool", "Exercise 2.2 (avg_pool)", "mean", "np.mean"),
+for _name, _word, _reduce in (
+    ("max_pool", "largest", "np.max"),
+    ("avg_pool", "mean", "np.mean"),
 ):
     register(
         _name,
-        title=_title,
         hint=textwrap.dedent(_POOL_HINT) + f"Keep the {_word} of the four values in each window.",
         solution=f"""
             def my_{_name}(images):

@@ -9,7 +9,6 @@ from course_utils.exercises.core import Case, compare_scalar, register, run_chec
 
 register(
     "iou",
-    title="Exercise 5.1 (IoU of one class)",
     hint="""
         Turn each mask into a yes/no mask of the class: A = (y_true == class_id),
         B = (y_pred == class_id). The intersection counts pixels where both are
@@ -30,7 +29,6 @@ register(
 
 register(
     "dice",
-    title="Exercise 5.2 (Dice of one class)",
     hint="""
         With A = (y_true == class_id) and B = (y_pred == class_id), Dice is
         2 * |A & B| / (|A| + |B|): the overlap counted twice, over the two areas

@@ -13,7 +13,6 @@ from course_utils.exercises.core import (
 
 register(
     "softmax",
-    title="Exercise 3.1 (softmax)",
     hint="""
         Work row by row (one row = one example, the last axis = the classes):
         subtract the row's own maximum, m = logits.max(axis=-1, keepdims=True),
@@ -33,7 +32,6 @@ register(
 
 register(
     "cross_entropy",
-    title="Exercise 3.2 (cross-entropy)",
     hint="""
         For example i, pick the probability the model gave to its true class,
         probs[i, labels[i]]; with NumPy, probs[np.arange(n), labels] picks one

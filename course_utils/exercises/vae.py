@@ -6,7 +6,6 @@ from course_utils.exercises.core import Case, compare_arrays, register, run_chec
 
 register(
     "reparameterize",
-    title="Exercise 7.1 (reparameterize)",
     hint="""
         The encoder gives the mean and the log-variance log(sigma^2). The
         standard deviation is sigma = exp(log_var / 2), the square root of the
@@ -22,7 +21,6 @@ register(
 
 register(
     "kl_divergence",
-    title="Exercise 7.2 (kl_divergence)",
     hint="""
         For one latent dimension, KL(N(m, s^2) || N(0, 1)) =
         -1/2 * (1 + log s^2 - m^2 - s^2), with s^2 = exp(log_var). It is never

@@ -1,0 +1,287 @@
+"""Training the generator and the discriminator against each other, and keeping the result.
+
+    model = GAN(build_generator(), build_discriminator())
+    model.compile()                                   # the course's recipe: Adam 8e-4, beta_1 0.5
+    model.fit(to_tanh_range(images), epochs=2, batch_size=TRAIN_BATCH_SIZE)
+    save_generator(model.ema_generator, epochs=2)     # build/models/gan_generator.keras
+    generator, note = load_or_train_generator()       # in a later notebook
+
+`GAN` is a `keras.Model` whose own `train_step` makes both moves of the game: it runs
+compiled inside `fit()`, shows Keras' progress bar and works with callbacks. Its
+gradients come from `backend.value_and_gradients` (for now the TensorFlow backend).
+"""
+
+import pathlib
+import time
+
+import keras
+import numpy as np
+
+from course_utils import backend, checks, config, curriculum, data, saving
+from course_utils.gan.images import check_real_images, to_tanh_range
+from course_utils.gan.losses import check_label_smoothing
+from course_utils.gan.models import build_discriminator, build_generator
+
+# The course's recipe, measured in notebook 06 (section 8): small batches and a high
+# learning rate for both networks, sampling from the moving average of the generator.
+TRAIN_BATCH_SIZE = 32
+LEARNING_RATE = 8e-4
+# What `train_step` logs, and `callbacks.GameCurves` records.
+METRICS = ("d_loss", "g_loss", "D(x)", "D(G(z))")
+GENERATOR_NAME = "gan_generator"  # the saved generator's name under build/models/
+
+
+class GAN(keras.Model):
+    """Trains a generator and a discriminator against each other with `fit()`.
+
+    Each `train_step` makes two moves on one batch of real images:
+
+    1. the discriminator: generate a batch, score real and generated images,
+       and descend `discriminator_loss` (real -> 1, or `1 - label_smoothing`;
+       fake -> 0);
+    2. the generator: generate a fresh batch and descend `generator_loss`,
+       the non-saturating `mean(-ln D(G(z)))`, through the discriminator.
+
+    After each generator step, `ema_generator` (a copy of the generator)
+    moves its weights a small step towards the generator's: an exponential
+    moving average, `w_ema <- decay * w_ema + (1 - decay) * w`. It smooths out
+    the oscillation of adversarial training; sample from it.
+
+    The real images are the `x` given to `fit` (labels, if any, are ignored),
+    float32 of shape `(n, 28, 28, 1)` scaled to [-1, 1] with `to_tanh_range`.
+
+    Args:
+        generator: a model from `build_generator` (or any z -> image model).
+        discriminator: a model from `build_discriminator`.
+        ema_decay: the moving average's decay, in [0, 1); 0 copies the weights.
+        seed: seed of the noise drawn inside `train_step`.
+
+    Raises:
+        RuntimeError: if the Keras backend has no gradient helper yet (see
+            `backend.require_gradients`): for now it must be TensorFlow.
+        ValueError: if the two models do not fit together.
+    """
+
+    def __init__(self, generator, discriminator, ema_decay=0.999, seed=0, **kwargs):
+        backend.require_gradients("gan.GAN")
+        super().__init__(**kwargs)
+        for name, model in (("generator", generator), ("discriminator", discriminator)):
+            if not isinstance(model, keras.Model):
+                raise ValueError(
+                    f"`{name}` must be a keras.Model; received {type(model).__name__}. Build "
+                    f"it with gan.build_{name}()."
+                )
+        if tuple(generator.output_shape[1:]) != tuple(discriminator.input_shape[1:]):
+            raise ValueError(
+                f"The generator makes images of shape {generator.output_shape[1:]} but the "
+                f"discriminator expects {discriminator.input_shape[1:]}; build them for the "
+                "same image shape."
+            )
+        ema_decay = checks.fraction(
+            ema_decay,
+            "ema_decay",
+            high_inclusive=False,
+            fix="0.999 averages about the last 1,000 steps; 0 keeps a plain copy of the generator.",
+        )
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = int(generator.input_shape[-1])
+        self.ema_decay = ema_decay
+        self.ema_generator = keras.models.clone_model(generator)
+        self.ema_generator.set_weights(generator.get_weights())
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.label_smoothing = 0.0
+
+    def compile(
+        self,
+        discriminator_optimizer=None,
+        generator_optimizer=None,
+        label_smoothing=0.0,
+        **kwargs,
+    ):
+        """Sets the two optimizers (Adam, learning rate 8e-4, beta_1 0.5, by default).
+
+        Args:
+            discriminator_optimizer: a Keras optimizer for D.
+            generator_optimizer: a Keras optimizer for G.
+            label_smoothing: real images are scored against `1 - label_smoothing`.
+            **kwargs: passed to `keras.Model.compile` (e.g. `steps_per_execution`).
+        """
+        label_smoothing = check_label_smoothing(label_smoothing)
+        super().compile(**kwargs)
+        self.discriminator_optimizer = discriminator_optimizer or keras.optimizers.Adam(
+            LEARNING_RATE, beta_1=0.5
+        )
+        self.generator_optimizer = generator_optimizer or keras.optimizers.Adam(
+            LEARNING_RATE, beta_1=0.5
+        )
+        self.label_smoothing = label_smoothing
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in METRICS}
+
+    @property
+    def metrics(self):
+        return list(getattr(self, "trackers", {}).values())
+
+    def fit(self, x=None, *args, **kwargs):
+        """`keras.Model.fit`, after checking that array images are in [-1, 1]."""
+        if isinstance(x, np.ndarray):
+            check_real_images(x, self.discriminator.input_shape[1:])
+        return super().fit(x, *args, **kwargs)
+
+    def train_step(self, data):
+        real = data[0] if isinstance(data, (tuple, list)) else data
+        batch = keras.ops.shape(real)[0]
+        # 1. The discriminator: real -> 1 (or 1 - smoothing), generated -> 0.
+        noise = keras.random.normal((batch, self.latent_dim), seed=self.seed_generator)
+        fake = self.generator(noise, training=True)
+        scores = {}
+
+        def discriminator_loss():
+            both = self.discriminator(keras.ops.concatenate([real, fake], 0), training=True)
+            scores["real"], scores["fake"] = both[:batch], both[batch:]
+            return _keras_bce(1.0 - self.label_smoothing, scores["real"]) + _keras_bce(
+                0.0, scores["fake"]
+            )
+
+        weights = self.discriminator.trainable_weights
+        d_loss, gradients = backend.value_and_gradients(discriminator_loss, weights)
+        self.discriminator_optimizer.apply(gradients, weights)
+        # 2. The generator: make D score fresh fakes as real, -ln D(G(z)).
+        noise = keras.random.normal((batch, self.latent_dim), seed=self.seed_generator)
+
+        def generator_loss():
+            generated = self.discriminator(self.generator(noise, training=True), training=True)
+            return _keras_bce(1.0, generated)
+
+        weights = self.generator.trainable_weights
+        g_loss, gradients = backend.value_and_gradients(generator_loss, weights)
+        self.generator_optimizer.apply(gradients, weights)
+        # 3. The moving average of the generator's weights (faster decay at first).
+        step = keras.ops.cast(self.generator_optimizer.iterations, "float32")
+        decay = keras.ops.minimum(self.ema_decay, (1.0 + step) / (10.0 + step))
+        for average, weight in zip(self.ema_generator.weights, self.generator.weights):
+            average.assign(decay * average + (1.0 - decay) * weight)
+        values = {
+            "d_loss": d_loss,
+            "g_loss": g_loss,
+            "D(x)": keras.ops.mean(scores["real"]),
+            "D(G(z))": keras.ops.mean(scores["fake"]),
+        }
+        for name, value in values.items():
+            self.trackers[name].update_state(value)
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+
+def _keras_bce(target, scores):
+    # keras.ops.binary_crossentropy reads the sigmoid's logits when it can: stable.
+    return keras.ops.mean(
+        keras.ops.binary_crossentropy(keras.ops.full_like(scores, target), scores)
+    )
+
+
+# --- keeping the generator ----------------------------------------------------------------
+
+
+def generator_path():
+    """Where notebook 06 saves its generator: `build/models/gan_generator.keras`.
+
+    In the fast profile `gan_generator.fast.keras`, so a quick run never
+    replaces a generator trained for real (see `config.model_path`).
+    """
+    return saving.paths(GENERATOR_NAME)
+
+
+def save_generator(generator, path=None, **facts):
+    """Saves a trained generator (a plain Keras model) with a JSON note of facts.
+
+    Args:
+        generator: the model to keep, e.g. `gan.ema_generator`.
+        path: a `.keras` file; by default `generator_path()`, written
+            atomically by `saving.save`.
+        **facts: numbers worth keeping with it, e.g. `train_seconds=312.5, epochs=5`.
+
+    Returns:
+        The path of the saved model; the note is next to it, with `.json`.
+
+    Raises:
+        ValueError: if `path` does not end in `.keras` or a fact is not a number.
+    """
+    if path is None:
+        return saving.save(GENERATOR_NAME, generator, **facts)
+    path = pathlib.Path(path)
+    if path.suffix != ".keras":
+        raise ValueError(f"`path` must end in .keras; received {str(path)!r}.")
+    saving.write_note(path, **facts)  # first: it checks the facts
+    generator.save(path)
+    print(f"saved the generator to {path}")
+    return path
+
+
+def load_generator(path=None):
+    """Loads a saved generator and the note saved with it.
+
+    Args:
+        path: a `.keras` file; by default `generator_path()`.
+
+    Returns:
+        `(generator, note)`: the Keras model and the dict of facts saved
+        with it (`profile`, `epochs`, `train_seconds`, ...), empty if none.
+
+    Raises:
+        FileNotFoundError: if there is no saved generator at `path`.
+        ValueError: if the default file is there but Keras cannot read it.
+    """
+    where = generator_path() if path is None else pathlib.Path(path)
+    if not where.is_file():
+        raise FileNotFoundError(
+            f"No saved generator at {where}. Run {curriculum.notebook('gan')} (it saves one "
+            "there), or use gan.load_or_train_generator() to train a quick one."
+        )
+    if path is None:
+        return saving.load(GENERATOR_NAME)
+    return keras.models.load_model(where), saving.read_note(where)
+
+
+def load_or_train_generator(epochs=1, train_limit=None, batch_size=TRAIN_BATCH_SIZE):
+    """Loads the generator notebook 06 saved, or trains a quick one and says so.
+
+    The quick one uses the course's recipe (`GAN` with its default
+    optimizers, batch size 32, the moving-average generator) on fewer images,
+    and is saved like notebook 06's, with a note of how it was trained. It is
+    trained with every seed set to 0; the caller's random state is the same
+    after the call as before (see `saving.load_or_train`).
+
+    Args:
+        epochs: epochs of the quick training when no saved generator exists.
+        train_limit: MNIST training images for the quick training; by
+            default the current profile's `train_limit`.
+        batch_size: images per batch of the quick training.
+
+    Returns:
+        `(generator, note)`: a z -> image model in [-1, 1] and its note
+        (`profile`, `epochs`, `train_images`, `train_seconds`, ...).
+
+    Raises:
+        ValueError: if `epochs`, `train_limit` or `batch_size` is not a
+            positive integer.
+    """
+    epochs = checks.positive_int(epochs, "epochs", "E.g. load_or_train_generator(epochs=1).")
+    batch_size = checks.positive_int(batch_size, "batch_size", "The course trains with 32.")
+    if train_limit is not None:
+        train_limit = checks.positive_int(train_limit, "train_limit", "E.g. train_limit=20_000.")
+    limit = config.profile().train_limit if train_limit is None else train_limit
+
+    def train():
+        images, _ = data.load_mnist("train", limit=limit)
+        model = GAN(build_generator(), build_discriminator())
+        model.compile()
+        start = time.perf_counter()
+        model.fit(to_tanh_range(images), epochs=epochs, batch_size=batch_size, verbose=0)
+        seconds = time.perf_counter() - start
+        print(f"quick GAN: trained in {seconds:.0f} s")
+        facts = {"epochs": epochs, "train_images": len(images), "train_seconds": seconds}
+        return model.ema_generator, facts
+
+    on = "all the MNIST training images" if limit is None else f"{limit:,} MNIST images"
+    plan = f"{epochs} epoch(s) on {on}; run {curriculum.notebook('gan')} for the real one"
+    return saving.load_or_train(GENERATOR_NAME, train, what="GAN generator", plan=plan)
