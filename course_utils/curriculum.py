@@ -36,18 +36,36 @@ NOTEBOOKS = (
         "convolution",
         (("conv2d", "conv2d"), ("output_size", "output_size")),
     ),
-    Notebook("02", "02_pooling", "pooling", (("max_pool", "max_pool"), ("avg_pool", "avg_pool"))),
+    Notebook(
+        "02",
+        "02_pooling",
+        "pooling",
+        (
+            ("max_pool", "max_pool"),
+            ("avg_pool", "avg_pool"),
+            ("max_pool_backward", "max pooling's gradient"),
+        ),
+    ),
     Notebook(
         "03",
         "03_softmax_classifier",
         "softmax",
-        (("softmax", "softmax"), ("cross_entropy", "cross-entropy")),
+        (
+            ("softmax", "softmax"),
+            ("cross_entropy", "cross-entropy"),
+            ("softmax_gradient", "the gradient of the cross-entropy"),
+            ("sgd_step", "one SGD step"),
+        ),
     ),
     Notebook(
         "04",
         "04_cnn_classifier",
         "classification",
-        (("conv_params", "Conv2D parameters"), ("confusion_matrix", "confusion matrix")),
+        (
+            ("conv_params", "Conv2D parameters"),
+            ("confusion_matrix", "confusion matrix"),
+            ("seed_cnn", "the document's CNN"),
+        ),
     ),
     Notebook(
         "05",
@@ -59,7 +77,11 @@ NOTEBOOKS = (
         "06",
         "06_gan",
         "gan",
-        (("discriminator_loss", "discriminator loss"), ("generator_loss", "generator loss")),
+        (
+            ("discriminator_loss", "discriminator loss"),
+            ("generator_loss", "generator loss"),
+            ("generator_step", "the generator's gradient step"),
+        ),
     ),
     Notebook(
         "07",

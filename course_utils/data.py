@@ -73,8 +73,16 @@ class Source:
     note: str = ""
 
     def describe(self):
-        """One line: which tier, where, and the note if any."""
-        text = f"{_TITLES[self.dataset]} from {self.tier}: {self.location}"
+        """One line: which tier, which file, and the note if any.
+
+        Only the file's name is shown, not the folders above it: what a learner
+        reads should not depend on the machine (the full path is `location`).
+
+        >>> Source("mnist", "Keras cache", "/home/me/.keras/datasets/mnist.npz").describe()
+        'MNIST from Keras cache: mnist.npz'
+        """
+        where = pathlib.PurePath(self.location).name or self.location
+        text = f"{_TITLES[self.dataset]} from {self.tier}: {where}"
         return f"{text} ({self.note})" if self.note else text
 
 

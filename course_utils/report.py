@@ -44,14 +44,18 @@ def start(notebook):
 
 
 def record(name, value):
-    """Stores one number under `name` for the current notebook and prints it.
+    """Stores one number under `name` for the current notebook, silently.
+
+    What a learner reads is the notebook's own output; the recorded numbers are
+    bookkeeping for `make run`'s table and front page.
 
     Args:
         name: a short identifier such as `"test_accuracy"`.
         value: a finite number (int or float, including NumPy scalars).
 
     Returns:
-        The path of the JSON file written.
+        None, so that a cell ending in `report.record(...)` shows nothing; the
+        file is `results_path(current_notebook())`.
 
     Raises:
         ValueError: if `name` is not an identifier or `value` is not a finite number.
@@ -74,8 +78,6 @@ def record(name, value):
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(results, indent=2) + "\n")
     os.replace(tmp, path)
-    print(f"recorded {name} = {format_value(results['values'][name])}")
-    return path
 
 
 def reset():

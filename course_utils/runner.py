@@ -5,7 +5,7 @@
     COURSE_PROFILE=fast python -m course_utils.runner notebooks --only 01 --update-checked
 
 `--update-checked` is for authors: after the run it writes back into the source
-notebook the outputs of the cells marked `# NBVAL_CHECK_OUTPUT` (which nbval
+notebook the outputs of the cells tagged `nbval-check-output` (which nbval
 compares in the fast profile) and clears every other output.
 
 Each notebook runs top to bottom in a fresh kernel (nbclient). The executed
@@ -16,14 +16,16 @@ the exit status is 1.
 """
 
 import argparse
+import json
 import os
 import pathlib
 import sys
 import time
 
-from course_utils import config, data, report, tables
+from course_utils import backend, config, data, report, repository, site, tables
 
-CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
+CHECK_TAG = "nbval-check-output"  # the cell tag nbval reads; learners never see it
+CHECK_MARK = "# NBVAL_CHECK_OUTPUT"  # the older comment form, still understood
 DEFAULT_CELL_TIMEOUT = 1800  # seconds; the longest full-profile training cell is far below
 
 
@@ -137,11 +139,36 @@ def run_notebook(path, out_dir, timeout=DEFAULT_CELL_TIMEOUT, update_checked=Fal
         "status": "failed" if error else "ok",
         "error": error,
         "values": recorded.get("values", {}),
+        "thumbnail": site.write_thumbnail(notebook, path.stem, out_dir / "html"),
     }
 
 
+def timings_path(out_dir, profile_name):
+    """Where the runner keeps how long each notebook took, per profile and backend."""
+    return pathlib.Path(out_dir) / "results" / f"timings.{profile_name}.{backend.name()}.json"
+
+
+def read_timings(out_dir, profile_name):
+    """`{notebook: seconds}` of the last run on this machine, `{}` if none."""
+    try:
+        return json.loads(timings_path(out_dir, profile_name).read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def write_timing(out_dir, profile_name, notebook, seconds):
+    """Keeps how long `notebook` took, for the next run's progress line."""
+    timings = read_timings(out_dir, profile_name)
+    timings[notebook] = round(float(seconds), 1)
+    path = timings_path(out_dir, profile_name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(timings, indent=2) + "\n")
+    os.replace(tmp, path)
+
+
 def store_checked_outputs(source_path, executed):
-    """Writes `executed`'s outputs of `# NBVAL_CHECK_OUTPUT` cells into the source
+    """Writes `executed`'s outputs of checked cells (see `is_checked`) into the source
     notebook and clears all other outputs, so the committed file stays small."""
     import nbformat
 
@@ -149,10 +176,17 @@ def store_checked_outputs(source_path, executed):
     for cell, done in zip(source.cells, executed.cells, strict=True):
         if cell.cell_type != "code":
             continue
-        checked = cell.source.lstrip().startswith(CHECK_MARK)
+        checked = is_checked(cell)
         cell.outputs = list(done.outputs) if checked else []
         cell.execution_count = done.execution_count if checked else None
     nbformat.write(source, source_path)
+
+
+def is_checked(cell):
+    """True for a cell whose output nbval compares: tagged `nbval-check-output`
+    (or, in the older form, starting with the comment `# NBVAL_CHECK_OUTPUT`)."""
+    tags = cell.get("metadata", {}).get("tags", [])
+    return CHECK_TAG in tags or cell.source.lstrip().startswith(CHECK_MARK)
 
 
 def format_table(rows):
@@ -188,9 +222,25 @@ def main(argv=None):
     parser.add_argument(
         "--update-checked",
         action="store_true",
-        help="store the outputs of # NBVAL_CHECK_OUTPUT cells (fast profile)",
+        help="store the outputs of the cells tagged nbval-check-output (fast profile)",
+    )
+    parser.add_argument(
+        "--set-repository",
+        metavar="OWNER/NAME",
+        help="point pyproject.toml, every Colab badge and set-up cell at this GitHub repository",
+    )
+    parser.add_argument(
+        "--ref", default="main", help="with --set-repository: the branch or tag to open/install"
     )
     args = parser.parse_args(argv)
+    if args.set_repository:
+        root = pathlib.Path(args.folder).resolve().parent
+        changed = repository.set_repository(root, args.set_repository, args.ref)
+        print(
+            f"{args.set_repository} at {args.ref}: rewrote {len(changed)} files"
+            + "".join(f"\n  {path.relative_to(root)}" for path in changed)
+        )
+        return 0
     profile = config.profile()
     if args.update_checked and not profile.is_fast:
         parser.error("--update-checked stores what nbval compares: run it with COURSE_PROFILE=fast")
@@ -205,21 +255,27 @@ def main(argv=None):
     print(f"Running {len(paths)} notebooks in the {profile.name} profile; output in {out_dir}/")
     rows = []
     total_started = time.perf_counter()
+    last = read_timings(out_dir, profile.name)
     for number, path in enumerate(paths, 1):
-        print(f"[{number}/{len(paths)}] {path.name}", flush=True)
+        before = f" (last run here: {last[path.stem]:.0f} s)" if path.stem in last else ""
+        print(f"[{number}/{len(paths)}] {path.name}{before}", flush=True)
         row = run_notebook(path, out_dir, args.timeout, args.update_checked)
         rows.append(row)
+        if not row["error"]:
+            write_timing(out_dir, profile.name, path.stem, row["seconds"])
         print(
             f"[{number}/{len(paths)}] {path.name}: {row['status']} in {row['seconds']:.1f} s",
             flush=True,
         )
         if row["error"]:
             print(f"    FAILED in {row['error']}", flush=True)
+    index = site.write_index(rows, out_dir, profile.name)
     print()
     print(format_table(rows))
     print(
-        f"\nTotal {time.perf_counter() - total_started:.1f} s. Executed notebooks: "
-        f"{out_dir}/notebooks/, HTML pages: {out_dir}/html/"
+        f"\nTotal {time.perf_counter() - total_started:.1f} s on the {backend.name()} backend. "
+        f"Executed notebooks: {out_dir}/notebooks/, HTML pages: {out_dir}/html/ "
+        f"(front page: {index})"
     )
     failed = [row for row in rows if row["error"]]
     for row in failed:

@@ -37,6 +37,20 @@ def paths(name, parts=None):
     return {part: config.model_path(f"{name}_{part}") for part in parts}
 
 
+def shown(path):
+    """A saved model's path as a learner reads it: from the build folder down.
+
+    `build/models/seed_cnn.keras` rather than the machine's full path, which
+    differs from one computer to the next and says nothing to the learner.
+    """
+    path = pathlib.Path(path)
+    build = config.build_dir()
+    try:
+        return str(pathlib.PurePosixPath(build.name, *path.relative_to(build).parts))
+    except ValueError:  # a path outside the build folder: its last two parts
+        return str(pathlib.PurePosixPath(*path.parts[-2:]))
+
+
 def note_path(name):
     """The JSON note of model `name`: its `.keras` path with the suffix `.json`."""
     return config.model_path(name).with_suffix(".json")
@@ -120,7 +134,7 @@ def save(name, model, parts=None, **facts):
     for part, path in _items(files):
         _write_atomically(path, models[part].save)
     where = files if parts is None else files[parts[-1]].parent
-    print(f"saved {name} to {where}")
+    print(f"saved {name} to {shown(where)}")
     return files
 
 
@@ -177,13 +191,13 @@ def load_or_train(name, train, what, plan="", parts=None, seed=0):
     try:
         model, note = load(name, parts)
     except FileNotFoundError:
-        reason = f"No trained {what} at {where}"
+        reason = f"No trained {what} at {shown(where)}"
     except ValueError as error:
         reason = f"The {error}"
     else:
         described = describe_note(note)
         source = where if parts is None else where.parent
-        print(f"loaded the {what} from {source}" + (f" ({described})" if described else ""))
+        print(f"loaded the {what} from {shown(source)}" + (f" ({described})" if described else ""))
         return model, note
     print(f"{reason}: training a quick one now" + (f" ({plan})." if plan else "."))
     with config.seeded(seed):

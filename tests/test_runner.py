@@ -72,3 +72,52 @@ def test_find_notebooks_rejects_an_empty_selection(folder):
         runner.find_notebooks(folder, only=["09"])
     with pytest.raises(ValueError, match="is not a folder"):
         runner.find_notebooks(folder / "missing")
+
+
+def test_front_page_links_every_notebook_with_its_numbers_and_a_figure(tmp_path, capsys):
+    folder = tmp_path / "course"
+    folder.mkdir()
+    write_notebook(
+        folder / "00_plot.ipynb",
+        "from course_utils import report\nreport.start('00_plot')\nreport.record('answer', 42)",
+        "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([0, 1])\nplt.show()",
+    )
+    write_notebook(folder / "01_text.ipynb", "print('no figure')")
+    assert runner.main([str(folder)]) == 0
+    index = config.build_dir() / "html" / "index.html"
+    page = index.read_text()
+    assert '<a href="00_plot.html">00_plot</a>' in page and "answer = 42" in page
+    assert '<img src="thumbnails/00_plot.png"' in page
+    assert (config.build_dir() / "html" / "thumbnails" / "00_plot.png").read_bytes()[:4] == (
+        b"\x89PNG"
+    )
+    assert "01_text.png" not in page
+    assert "front page:" in capsys.readouterr().out
+
+
+def test_progress_says_how_long_the_last_run_took(tmp_path, capsys):
+    folder = tmp_path / "course"
+    folder.mkdir()
+    write_notebook(folder / "00_quick.ipynb", "x = 1")
+    runner.main([str(folder)])
+    first = capsys.readouterr().out
+    assert "last run here" not in first
+    runner.main([str(folder)])
+    second = capsys.readouterr().out
+    assert "[1/1] 00_quick.ipynb (last run here: " in second
+    seconds = runner.read_timings(config.build_dir(), config.profile().name)["00_quick"]
+    assert 0 < seconds < 120
+
+
+def test_update_checked_keeps_the_outputs_of_tagged_cells(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "fast")
+    folder = tmp_path / "course"
+    folder.mkdir()
+    write_notebook(folder / "00_tags.ipynb", "print('kept')", "print('cleared')")
+    notebook = nbformat.read(folder / "00_tags.ipynb", as_version=4)
+    notebook.cells[1].metadata["tags"] = [runner.CHECK_TAG]
+    nbformat.write(notebook, folder / "00_tags.ipynb")
+    assert runner.main([str(folder), "--update-checked"]) == 0
+    source = nbformat.read(folder / "00_tags.ipynb", as_version=4)
+    assert source.cells[1].outputs[0]["text"] == "kept\n"
+    assert source.cells[2].outputs == []

@@ -193,7 +193,7 @@ def save_seed_cnn(model, path=None, **facts):
     saving.write_note(path, **facts)  # first: it checks the facts
     path.parent.mkdir(parents=True, exist_ok=True)
     model.save(path)
-    print(f"saved {SEED_CNN_NAME} to {path}")
+    print(f"saved {SEED_CNN_NAME} to {saving.shown(path)}")
     return path
 
 
@@ -254,9 +254,12 @@ def _load_or_train_at(path, train, plan):
 
         model, note = keras.models.load_model(path), saving.read_note(path)
         described = saving.describe_note(note)
-        print(f"loaded the {SEED_CNN_WHAT} from {path}" + (f" ({described})" if described else ""))
+        print(
+            f"loaded the {SEED_CNN_WHAT} from {saving.shown(path)}"
+            + (f" ({described})" if described else "")
+        )
         return model, note
-    print(f"No trained {SEED_CNN_WHAT} at {path}: training a quick one now ({plan}).")
+    print(f"No trained {SEED_CNN_WHAT} at {saving.shown(path)}: training a quick one now ({plan}).")
     with config.seeded(0):
         model, facts = train()
     save_seed_cnn(model, path, **facts)

@@ -1,10 +1,13 @@
-"""Convolution by hand: the loop-by-loop version, a fast version, and named kernels.
+"""Convolution by hand: the loop-by-loop version, a fast version, its backward pass, kernels.
 
 What Keras calls a convolution is a cross-correlation: a small kernel slides
 over the image and each output is the sum of the products of the kernel with
 the pixels under it (the formula is in `ops`). `conv2d_naive` computes it loop
 by loop, `conv2d_im2col` with one matrix product, as frameworks do; both equal
 `keras.layers.Conv2D` (channels-last) with the same kernels and a zero bias.
+`conv2d_backward_naive` is the backward pass that training needs: the
+gradients with respect to the input and the kernels, equal to Keras' automatic
+gradient of `Conv2D`.
 
 What lives where (every public name is importable from here,
 `convolution.conv2d_naive(...)`):
@@ -15,6 +18,8 @@ What lives where (every public name is importable from here,
 - `ops`: the rules along one axis (`output_size`, `padding_amounts`), the
   convolutions (`conv2d_naive`, `im2col`, `conv2d_im2col`) and
   `count_conv2d_params`, the course's one parameter count of a `Conv2D`;
+- `backward`: `conv2d_backward_naive`, the gradients of a convolution, loop by
+  loop;
 - `arguments`: the argument checks that the convolutions and
   `course_utils.pooling` share (`PADDINGS`, `check_images`, `int_pair`, ...);
 - `figures`: `plot_kernels`, `plot_maps`, `plot_padding_stride`,
@@ -22,6 +27,7 @@ What lives where (every public name is importable from here,
 """
 
 from course_utils.convolution.arguments import PADDINGS
+from course_utils.convolution.backward import conv2d_backward_naive
 from course_utils.convolution.figures import (
     plot_kernels,
     plot_maps,
@@ -66,6 +72,7 @@ __all__ = [
     "SOBEL_X",
     "SOBEL_Y",
     "VERTICAL_EDGE",
+    "conv2d_backward_naive",
     "conv2d_im2col",
     "conv2d_naive",
     "count_conv2d_params",

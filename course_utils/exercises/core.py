@@ -144,7 +144,15 @@ def run_checks(name, fn, cases, compare):
                 f"array in place. Work on a copy (e.g. `x = x.astype(float)`). {more}"
             )
             return False
-        problem = compare(got, case.expected)
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                problem = compare(got, case.expected)
+        except Exception as error:  # the answer itself cannot be read (e.g. its __array__ raises)
+            problem = (
+                f"your answer could not be read as a number or array "
+                f"({type(error).__name__}: {error}); return a NumPy array or a number"
+            )
         if problem:
             hint_text = f" Hint: {case.hint}" if case.hint else ""
             print(f"✗ {exercise.title}: on {case.label}, {problem}.{hint_text} {more}")

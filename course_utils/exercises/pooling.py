@@ -1,4 +1,8 @@
-"""Notebook 02's exercises: max pooling and average pooling, 2x2 windows with stride 2."""
+"""Notebook 02's exercises: max and average pooling, 2x2 windows with stride 2.
+
+Exercise 2.3 is the backward pass of max pooling: each window's gradient goes,
+whole, to the position of its maximum.
+"""
 
 import textwrap
 
@@ -6,7 +10,7 @@ import numpy as np
 
 from course_utils import pooling
 from course_utils.exercises.convolution import _diagnosing_compare
-from course_utils.exercises.core import Case, register, run_checks
+from course_utils.exercises.core import Case, compare_arrays, register, run_checks
 
 _POOL_HINT = """
     Pool each image and each channel on its own: the output has shape
@@ -224,3 +228,197 @@ def check_avg_pool(fn):
     return run_checks(
         "avg_pool", fn, cases, _diagnosing_compare(cases, _mistakes(np.mean, np.max, "max"))
     )
+
+
+register(
+    "max_pool_backward",
+    hint="""
+        Max pooling kept one value of each window, the largest, so only that
+        pixel moved the output: the window's gradient goes, whole, to the
+        position of its maximum, and the three other pixels get 0. Start from
+        np.zeros(images.shape) (an odd last row or column, which no window
+        covers, keeps 0). For window (i, j), image b and channel c, take
+        window = images[b, 2*i:2*i+2, 2*j:2*j+2, c], find its largest value with
+        u, v = np.unravel_index(np.argmax(window), window.shape), and put
+        grad_output[b, i, j, c] at [b, 2*i + u, 2*j + v, c].
+    """,
+    solution="""
+        def my_max_pool_backward(images, grad_output):
+            grad_images = np.zeros(images.shape)
+            batch, out_height, out_width, channels = grad_output.shape
+            for b in range(batch):
+                for i in range(out_height):
+                    for j in range(out_width):
+                        for c in range(channels):
+                            window = images[b, 2 * i : 2 * i + 2, 2 * j : 2 * j + 2, c]
+                            u, v = np.unravel_index(np.argmax(window), window.shape)
+                            grad_images[b, 2 * i + u, 2 * j + v, c] = grad_output[b, i, j, c]
+            return grad_images
+    """,
+)
+
+
+def _route(images, grad_output, pick):
+    """The gradient sent to one position per 2x2 window: `pick(window) -> (u, v)`."""
+    grad_images = np.zeros(images.shape)
+    batch, out_height, out_width, channels = grad_output.shape
+    for b in range(batch):
+        for i in range(out_height):
+            for j in range(out_width):
+                for c in range(channels):
+                    u, v = pick(images[b, 2 * i : 2 * i + 2, 2 * j : 2 * j + 2, c])
+                    grad_images[b, 2 * i + u, 2 * j + v, c] = grad_output[b, i, j, c]
+    return grad_images
+
+
+def _copied_to_window(images, grad_output):
+    grad_images = np.zeros(images.shape)
+    height, width = 2 * grad_output.shape[1], 2 * grad_output.shape[2]
+    grad_images[:, :height, :width] = grad_output.repeat(2, axis=1).repeat(2, axis=2)
+    return grad_images
+
+
+def _first_above_zero(window):
+    """Where a running maximum that starts at 0 (and at the top-left) ends up."""
+    best, where = 0.0, (0, 0)
+    for u, v in np.ndindex(window.shape):
+        if window[u, v] > best:
+            best, where = window[u, v], (u, v)
+    return where
+
+
+def _mask_only(images, grad_output):
+    return pooling.max_pool2d_backward_naive(images, np.ones_like(grad_output))
+
+
+_BACKWARD_MISTAKES = (
+    (
+        "spreading each gradient evenly over its window (average pooling's gradient)",
+        pooling.avg_pool2d_backward_naive,
+        "max pooling kept only the largest value, so only that pixel receives the window's "
+        "gradient, whole; the other three get 0.",
+    ),
+    (
+        "always the top-left position of each window",
+        lambda images, grad: _route(images, grad, lambda window: (0, 0)),
+        "the gradient goes to where the maximum is: np.unravel_index(np.argmax(window), "
+        "window.shape).",
+    ),
+    (
+        "the position of each window's minimum",
+        lambda images, grad: _route(
+            images, grad, lambda window: np.unravel_index(np.argmin(window), window.shape)
+        ),
+        "use the position of the largest value (np.argmax), not the smallest.",
+    ),
+    (
+        "copying each gradient to all four pixels of its window",
+        _copied_to_window,
+        "only the maximum moved the output: the three other pixels get 0.",
+    ),
+    (
+        "marking the maxima with 1 without the gradient",
+        _mask_only,
+        "put grad_output[b, i, j, c] at the maximum, not 1: the chain rule multiplies by the "
+        "gradient that arrives.",
+    ),
+    (
+        "a running maximum that starts at 0",
+        lambda images, grad: _route(images, grad, _first_above_zero),
+        "a window whose four values are negative has a negative maximum: start the running "
+        "maximum from the window's first value (or use np.argmax).",
+    ),
+    (
+        "swapping the row and the column of the maximum",
+        lambda images, grad: _route(
+            images, grad, lambda window: np.unravel_index(np.argmax(window), window.shape)[::-1]
+        ),
+        "np.unravel_index(np.argmax(window), window.shape) gives (row, column), in that order.",
+    ),
+)
+
+
+def _backward_cases():
+    rng = np.random.default_rng(3)
+    shapes = [  # batch of 1 and more, odd and non-square sizes, one to five channels
+        (2, 4, 6, 3),
+        (1, 5, 7, 2),
+        (3, 6, 4, 4),
+        (1, 9, 3, 5),
+        (2, 7, 8, 1),
+        (1, 2, 2, 1),
+    ]
+    cases = []
+    for shape in shapes:
+        # Continuous random values (no ties); channels of very different scale.
+        images = rng.normal(size=shape) * np.logspace(0, 2, shape[-1])
+        grad_output = rng.normal(size=(shape[0], shape[1] // 2, shape[2] // 2, shape[3]))
+        odd = " (odd sizes: the last row or column gets 0)" if shape[1] % 2 or shape[2] % 2 else ""
+        cases.append(
+            Case(
+                f"random images {shape} and grad_output {grad_output.shape}{odd}",
+                (images, grad_output),
+                pooling.max_pool2d_backward_naive(images, grad_output),
+            )
+        )
+    images = rng.normal(size=(2, 6, 8, 3)) * np.logspace(-3, 3, 6)[None, :, None, None]
+    grad_output = rng.normal(size=(2, 3, 4, 3)) * 1000.0
+    cases.append(
+        Case(
+            "images (2, 6, 8, 3) whose rows range from 0.001 to 1000 in scale, grad_output "
+            "of order 1000",
+            (images, grad_output),
+            pooling.max_pool2d_backward_naive(images, grad_output),
+        )
+    )
+    images = -rng.uniform(1, 5, size=(1, 4, 5, 2))
+    grad_output = rng.normal(size=(1, 2, 2, 2))
+    cases.append(
+        Case(
+            "images (1, 4, 5, 2) whose values are all negative",
+            (images, grad_output),
+            pooling.max_pool2d_backward_naive(images, grad_output),
+            hint="the maximum of negative numbers is negative: do not start a running "
+            "maximum at 0.",
+        )
+    )
+    return cases
+
+
+def check_max_pool_backward(fn):
+    """Checks `fn(images, grad_output)`: the gradient of 2x2 max pooling with stride 2.
+
+    `fn` takes the pooling's input `(batch, height, width, channels)` and the
+    gradient of the loss with respect to its output
+    `(batch, height // 2, width // 2, channels)`, and returns the gradient with
+    respect to `images`: each window's gradient at the position of its
+    maximum, 0 elsewhere, and 0 in an odd last row or column that no window
+    covers ("valid"), as Keras' automatic gradient of `MaxPooling2D(2)`. The
+    inputs are random and continuous, so there are no ties.
+
+    Returns:
+        True when `fn` is right on every case, else False (with the reason printed).
+
+    >>> from course_utils import pooling
+    >>> check_max_pool_backward(pooling.max_pool2d_backward_naive)
+    ✓ Exercise 2.3 (max pooling's gradient): correct on all 8 cases.
+    True
+    """
+    cases = _backward_cases()
+    compare = _diagnosing_compare(cases, _BACKWARD_MISTAKES, _readable(compare_arrays))
+    return run_checks("max_pool_backward", fn, cases, _readable(compare))
+
+
+def _readable(compare):
+    """`compare`, answering with a message when the answer cannot be read as an array."""
+
+    def guarded(got, expected):
+        try:
+            return compare(got, expected)
+        except Exception as error:  # e.g. an object whose __array__ raises
+            return (
+                f"your answer could not be read as an array ({type(error).__name__}: "
+                f"{error}); return a NumPy array of the shape of `images`"
+            )
+
+    return guarded

@@ -129,38 +129,44 @@ class GAN(keras.Model):
         return super().fit(x, *args, **kwargs)
 
     def train_step(self, data):
-        real = data[0] if isinstance(data, (tuple, list)) else data
+        real = data[0] if isinstance(data, (tuple, list)) else data  # fit(x): x is the batch
         batch = keras.ops.shape(real)[0]
         # 1. The discriminator: real -> 1 (or 1 - smoothing), generated -> 0.
         noise = keras.random.normal((batch, self.latent_dim), seed=self.seed_generator)
+        # The fakes are made outside D's loss: this step needs no gradient through G.
         fake = self.generator(noise, training=True)
-        scores = {}
+        scores = {}  # D's scores of this batch, kept for the metrics at the end
 
         def discriminator_loss():
+            # One call of D on the real and the generated images, then split in two.
             both = self.discriminator(keras.ops.concatenate([real, fake], 0), training=True)
             scores["real"], scores["fake"] = both[:batch], both[batch:]
+            # L_D: the mean over the real images plus the mean over the fakes.
             return _keras_bce(1.0 - self.label_smoothing, scores["real"]) + _keras_bce(
                 0.0, scores["fake"]
             )
 
-        weights = self.discriminator.trainable_weights
+        weights = self.discriminator.trainable_weights  # D's weights only
+        # Run the loss, recording its operations, and differentiate it (a gradient tape).
         d_loss, gradients = backend.value_and_gradients(discriminator_loss, weights)
-        self.discriminator_optimizer.apply(gradients, weights)
+        self.discriminator_optimizer.apply(gradients, weights)  # one Adam step of D
         # 2. The generator: make D score fresh fakes as real, -ln D(G(z)).
         noise = keras.random.normal((batch, self.latent_dim), seed=self.seed_generator)
 
         def generator_loss():
+            # From z through G and then D: the gradient flows back through D into G.
             generated = self.discriminator(self.generator(noise, training=True), training=True)
-            return _keras_bce(1.0, generated)
+            return _keras_bce(1.0, generated)  # L_G, the non-saturating loss
 
-        weights = self.generator.trainable_weights
+        weights = self.generator.trainable_weights  # G's weights only: D does not move here
         g_loss, gradients = backend.value_and_gradients(generator_loss, weights)
-        self.generator_optimizer.apply(gradients, weights)
+        self.generator_optimizer.apply(gradients, weights)  # one Adam step of G
         # 3. The moving average of the generator's weights (faster decay at first).
         step = keras.ops.cast(self.generator_optimizer.iterations, "float32")
         decay = keras.ops.minimum(self.ema_decay, (1.0 + step) / (10.0 + step))
         for average, weight in zip(self.ema_generator.weights, self.generator.weights):
             average.assign(decay * average + (1.0 - decay) * weight)
+        # What fit() shows: the running mean of each number over the epoch.
         values = {
             "d_loss": d_loss,
             "g_loss": g_loss,
@@ -213,7 +219,7 @@ def save_generator(generator, path=None, **facts):
         raise ValueError(f"`path` must end in .keras; received {str(path)!r}.")
     saving.write_note(path, **facts)  # first: it checks the facts
     generator.save(path)
-    print(f"saved the generator to {path}")
+    print(f"saved the generator to {saving.shown(path)}")
     return path
 
 

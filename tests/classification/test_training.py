@@ -7,7 +7,7 @@ import keras
 import numpy as np
 import pytest
 
-from course_utils import classification, config, data
+from course_utils import classification, config, data, saving
 
 
 def test_a_fast_run_saves_beside_the_full_model(monkeypatch):
@@ -136,10 +136,10 @@ def test_load_or_train_at_a_path_of_ones_own(tmp_path, monkeypatch, capsys):
     path = tmp_path / "elsewhere" / "mine.keras"
     model, note = classification.load_or_train_seed_cnn(path=path, epochs=1, train_limit=100)
     out = capsys.readouterr().out
-    assert f"No trained seed CNN at {path}: training a quick one now (1 epoch(s)" in out
+    assert f"No trained seed CNN at {saving.shown(path)}: training a quick one now (1 epoch(s)" in out
     assert path.is_file() and json.loads(path.with_suffix(".json").read_text()) == note
     assert not classification.seed_cnn_path().exists()
     again, again_note = classification.load_or_train_seed_cnn(path=str(path))
-    assert f"loaded the seed CNN from {path}" in capsys.readouterr().out
+    assert f"loaded the seed CNN from {saving.shown(path)}" in capsys.readouterr().out
     assert again_note == note
     np.testing.assert_array_equal(model.get_weights()[0], again.get_weights()[0])

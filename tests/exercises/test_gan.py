@@ -1,10 +1,12 @@
 """Checkers of notebook 06: they accept right answers and reject the usual wrong ones."""
 
+import functools
+
 import keras
 import numpy as np
 import pytest
 
-from course_utils import exercises, gan
+from course_utils import backend, exercises, gan
 
 EPS = 1e-7
 
@@ -167,3 +169,230 @@ def test_registered_solutions_pass_their_checkers():
         exec(exercises.core._lookup(name).solution, namespace)
     assert exercises.check_discriminator_loss(namespace["my_discriminator_loss"])
     assert exercises.check_generator_loss(namespace["my_generator_loss"])
+
+
+# --- Exercise 6.3: the generator's gradient step -------------------------------------------
+
+
+def generator_step(
+    generator, discriminator, optimizer, noise, loss="bce", weights="generator", times=1
+):
+    """A right answer, and through its arguments the mistakes the checker must catch."""
+    variables = {
+        "generator": generator.trainable_weights,
+        "both": generator.trainable_weights + discriminator.trainable_weights,
+    }[weights]
+
+    def loss_fn():
+        scores = discriminator(generator(noise, training=True), training=True)
+        if loss == "bce":
+            return keras.ops.mean(
+                keras.ops.binary_crossentropy(keras.ops.ones_like(scores), scores)
+            )
+        if loss == "log":
+            return keras.ops.mean(-keras.ops.log(scores))
+        if loss == "saturating":
+            return keras.ops.mean(keras.ops.log(1 - scores))
+        if loss == "against 0":
+            return keras.ops.mean(
+                keras.ops.binary_crossentropy(keras.ops.zeros_like(scores), scores)
+            )
+        raise AssertionError(loss)
+
+    for _ in range(times):
+        value, grads = backend.value_and_gradients(loss_fn, variables)
+        optimizer.apply(grads, variables)
+    return value
+
+
+def keras_loss_step(generator, discriminator, optimizer, noise):
+    """Another right answer: Keras' BinaryCrossentropy object, a float returned."""
+    bce = keras.losses.BinaryCrossentropy()
+
+    def loss_fn():
+        scores = discriminator(generator(noise, training=True), training=True)
+        return bce(keras.ops.ones_like(scores), scores)
+
+    value, grads = backend.value_and_gradients(loss_fn, generator.trainable_weights)
+    optimizer.apply(grads, generator.trainable_weights)
+    return float(value)
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        generator_step,
+        functools.partial(generator_step, loss="log"),
+        keras_loss_step,
+    ],
+    ids=["binary cross-entropy", "mean of -ln D", "keras BinaryCrossentropy"],
+)
+def test_generator_step_checker_accepts_right_answers(fn, capsys):
+    assert exercises.check_generator_step(fn) is True
+    assert "✓ Exercise 6.3" in capsys.readouterr().out
+
+
+def test_generator_step_registered_solution_passes(capsys):
+    namespace = {"keras": keras, "backend": backend}
+    exec(exercises.core._lookup("generator_step").solution, namespace)
+    assert exercises.check_generator_step(namespace["my_generator_step"]) is True
+
+
+def step_twice_same_gradients(generator, discriminator, optimizer, noise):
+    def loss_fn():
+        return keras.ops.mean(-keras.ops.log(discriminator(generator(noise, training=True))))
+
+    value, grads = backend.value_and_gradients(loss_fn, generator.trainable_weights)
+    optimizer.apply(grads, generator.trainable_weights)
+    optimizer.apply(grads, generator.trainable_weights)
+    return value
+
+
+def step_in_inference_mode(generator, discriminator, optimizer, noise):
+    def loss_fn():
+        return keras.ops.mean(-keras.ops.log(discriminator(generator(noise, training=False))))
+
+    value, grads = backend.value_and_gradients(loss_fn, generator.trainable_weights)
+    optimizer.apply(grads, generator.trainable_weights)
+    return value
+
+
+def step_with_fakes_outside_the_loss(generator, discriminator, optimizer, noise):
+    fakes = generator(noise, training=True)  # the tape never sees G: no gradient reaches it
+
+    def loss_fn():
+        return keras.ops.mean(-keras.ops.log(discriminator(fakes)))
+
+    value, grads = backend.value_and_gradients(loss_fn, generator.trainable_weights)
+    optimizer.apply(grads, generator.trainable_weights)
+    return value
+
+
+def step_discriminator_separately(generator, discriminator, optimizer, noise):
+    generator_step(generator, discriminator, optimizer, noise)
+    weights = discriminator.trainable_weights
+    value, grads = backend.value_and_gradients(
+        lambda: keras.ops.mean(discriminator(generator(noise))), weights
+    )
+    keras.optimizers.SGD(0.01).apply(grads, weights)  # its own optimizer: D moves
+    return value
+
+
+def loss_only(generator, discriminator, optimizer, noise):
+    scores = discriminator(generator(noise, training=True), training=True)
+    return keras.ops.mean(-keras.ops.log(scores))  # the loss, but no step
+
+
+def returns_loss_after_the_step(generator, discriminator, optimizer, noise):
+    generator_step(generator, discriminator, optimizer, noise)
+    return loss_only(generator, discriminator, optimizer, noise)
+
+
+def returns_per_example_losses(generator, discriminator, optimizer, noise):
+    generator_step(generator, discriminator, optimizer, noise)
+    scores = discriminator(generator(noise, training=True), training=True)
+    return -keras.ops.log(scores)  # shape (batch, 1)
+
+
+def sum_of_the_losses(generator, discriminator, optimizer, noise):
+    def loss_fn():
+        return keras.ops.sum(-keras.ops.log(discriminator(generator(noise, training=True))))
+
+    value, grads = backend.value_and_gradients(loss_fn, generator.trainable_weights)
+    optimizer.apply(grads, generator.trainable_weights)
+    return value / len(noise)  # the right number, the wrong step
+
+
+GENERATOR_STEP_MISTAKES = {
+    "updates D too": (functools.partial(generator_step, weights="both"), "discriminator's"),
+    "updates D with its own optimizer": (step_discriminator_separately, "discriminator's"),
+    "saturating loss": (functools.partial(generator_step, loss="saturating"), "saturating"),
+    "cross-entropy against 0": (functools.partial(generator_step, loss="against 0"), "against 0"),
+    "no step taken": (loss_only, "did not move"),
+    "fakes made outside the loss": (step_with_fakes_outside_the_loss, "inside the loss"),
+    "step taken twice": (functools.partial(generator_step, times=2), "two steps"),
+    "gradients applied twice": (step_twice_same_gradients, "twice as far"),
+    "generator in inference mode": (step_in_inference_mode, "training=True"),
+    "sum over the batch": (sum_of_the_losses, "sum"),
+    "loss after the step": (returns_loss_after_the_step, "after the step"),
+    "negative loss": (lambda *args: -generator_step(*args), "sign"),
+    "per-example losses": (returns_per_example_losses, "shape (8, 1)"),
+    "returns nothing": (lambda *args: generator_step(*args) and None, "returned None"),
+}
+
+
+@pytest.mark.parametrize("mistake", GENERATOR_STEP_MISTAKES)
+def test_generator_step_checker_rejects_wrong_answers(mistake, capsys):
+    fn, explanation = GENERATOR_STEP_MISTAKES[mistake]
+    assert exercises.check_generator_step(fn) is False
+    out = capsys.readouterr().out
+    assert "✗ Exercise 6.3" in out
+    assert explanation in out
+
+
+@pytest.mark.parametrize(
+    "result",
+    ["loss", {"loss": 1.0}, object(), [1.0, "two"]],
+    ids=["a string", "a dict", "an object", "a mixed list"],
+)
+def test_generator_step_checker_rejects_unconvertible_answers(result, capsys):
+    def step(*args):
+        generator_step(*args)
+        return result
+
+    assert exercises.check_generator_step(step) is False
+    assert "return the loss, one number" in capsys.readouterr().out
+
+
+def test_generator_step_checker_never_raises_for_a_crash(capsys):
+    def step(generator, discriminator, optimizer, noise):
+        optimizer.apply([None], discriminator.trainable_weights)  # a Keras error inside
+
+    assert exercises.check_generator_step(step) is False
+    out = capsys.readouterr().out
+    assert "your function raised" in out and "value=" not in out
+
+
+def test_generator_step_checker_explains_one_optimizer_for_two_networks(capsys):
+    def step(generator, discriminator, optimizer, noise):
+        generator_step(generator, discriminator, optimizer, noise)
+        return generator_step(
+            discriminator=discriminator,
+            generator=generator,
+            optimizer=optimizer,
+            noise=noise,
+            weights="both",
+        )
+
+    assert exercises.check_generator_step(step) is False
+    out = capsys.readouterr().out
+    assert "Unknown variable" in out and "only those" in out
+    assert "value=[" not in out  # Keras' message would print every weight
+
+
+def test_generator_step_checker_reports_a_stub(capsys):
+    assert exercises.check_generator_step(stub) is False
+    assert "not attempted" in capsys.readouterr().out
+
+
+def test_generator_step_checker_refuses_a_non_function(capsys):
+    assert exercises.check_generator_step("my_generator_step") is False
+    assert "expected a function" in capsys.readouterr().out
+
+
+def test_generator_step_checker_keeps_the_callers_random_state():
+    np.random.seed(5)
+    keras.utils.set_random_seed(5)
+    expected = np.random.random(), float(keras.random.uniform(()))
+    np.random.seed(5)
+    keras.utils.set_random_seed(5)
+    exercises.check_generator_step(generator_step)
+    assert (np.random.random(), float(keras.random.uniform(()))) == expected
+
+
+def test_generator_step_checker_moves_the_reference_measurably():
+    """The cases must make the known mistakes visible: D rejects the fakes in the first."""
+    cases = exercises.gan._step_cases()
+    assert [round(case.expected.mean_score, 1) for case in cases][0] < 0.2
+    for case in cases:
+        assert exercises.gan._largest(case.expected.reference_move) > 1e-4

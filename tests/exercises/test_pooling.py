@@ -195,3 +195,177 @@ def test_cases_cover_channels_odd_and_non_square_sizes():
     assert any(shape[1] % 2 and shape[2] % 2 for shape in shapes)
     assert sum(shape[1] != shape[2] for shape in shapes) >= 5
     assert max(shape[3] for shape in shapes) >= 4
+
+
+# Exercise 2.3: the gradient of max pooling (2x2 windows, stride 2, "valid").
+
+BACKWARD_TITLE = "Exercise 2.3 (max pooling's gradient)"
+
+
+def backward_loops(images, grad_output):
+    grad = np.zeros(images.shape)
+    batch, rows, cols, channels = grad_output.shape
+    for b, i, j, c in np.ndindex(batch, rows, cols, channels):
+        window = images[b, 2 * i : 2 * i + 2, 2 * j : 2 * j + 2, c]
+        u, v = np.unravel_index(np.argmax(window), window.shape)
+        grad[b, 2 * i + u, 2 * j + v, c] = grad_output[b, i, j, c]
+    return grad
+
+
+def backward_mask(images, grad_output):
+    """The vectorised answer: a mask of the maxima times the upsampled gradient."""
+    batch, rows, cols, channels = grad_output.shape
+    cropped = images[:, : 2 * rows, : 2 * cols]
+    upsampled = reshape_pool(images, np.max).repeat(2, axis=1).repeat(2, axis=2)
+    grad = np.zeros(images.shape)
+    grad[:, : 2 * rows, : 2 * cols] = (cropped == upsampled) * grad_output.repeat(2, 1).repeat(2, 2)
+    return grad
+
+
+def backward_keras(images, grad_output):
+    """Keras' automatic gradient of MaxPooling2D(2)."""
+    import keras
+
+    from course_utils import backend
+
+    inputs = keras.Variable(images.astype("float32"))
+    layer = keras.layers.MaxPooling2D(2)
+    _, (grad,) = backend.value_and_gradients(
+        lambda: keras.ops.sum(layer(inputs) * grad_output.astype("float32")), [inputs]
+    )
+    return backend.to_numpy(grad)
+
+
+RIGHT_BACKWARD = {
+    "the course's version": pooling.max_pool2d_backward_naive,
+    "loops": backward_loops,
+    "a mask of the maxima": backward_mask,
+    "Keras' automatic gradient": backward_keras,
+}
+
+
+def route(images, grad_output, pick):
+    grad = np.zeros(images.shape)
+    batch, rows, cols, channels = grad_output.shape
+    for b, i, j, c in np.ndindex(batch, rows, cols, channels):
+        u, v = pick(images[b, 2 * i : 2 * i + 2, 2 * j : 2 * j + 2, c])
+        grad[b, 2 * i + u, 2 * j + v, c] = grad_output[b, i, j, c]
+    return grad
+
+
+def copied_to_window(images, grad_output):
+    grad = np.zeros(images.shape)
+    rows, cols = grad_output.shape[1:3]
+    grad[:, : 2 * rows, : 2 * cols] = grad_output.repeat(2, axis=1).repeat(2, axis=2)
+    return grad
+
+
+def running_max_from_zero_backward(images, grad_output):
+    def pick(window):
+        best, where = 0.0, (0, 0)
+        for u, v in np.ndindex(2, 2):
+            if window[u, v] > best:
+                best, where = window[u, v], (u, v)
+        return where
+
+    return route(images, grad_output, pick)
+
+
+class Unreadable:
+    def __array__(self, *args, **kwargs):
+        raise RuntimeError("cannot convert")
+
+
+# (wrong answer, words the message must contain: the named mistake or the case's hint)
+WRONG_BACKWARD = {
+    "spread evenly (average pooling's gradient)": (
+        lambda x, g: pooling.avg_pool2d_backward_naive(x, g),
+        "spreading each gradient evenly over its window",
+    ),
+    "always the top-left position": (
+        lambda x, g: route(x, g, lambda w: (0, 0)),
+        "always the top-left position of each window",
+    ),
+    "the minimum's position": (
+        lambda x, g: route(x, g, lambda w: np.unravel_index(np.argmin(w), w.shape)),
+        "the position of each window's minimum",
+    ),
+    "the gradient copied to the whole window": (
+        copied_to_window,
+        "copying each gradient to all four pixels of its window",
+    ),
+    "a mask of ones without the gradient": (
+        lambda x, g: pooling.max_pool2d_backward_naive(x, np.ones_like(g)),
+        "marking the maxima with 1 without the gradient",
+    ),
+    "row and column swapped": (
+        lambda x, g: route(x, g, lambda w: np.unravel_index(np.argmax(w), w.shape)[::-1]),
+        "swapping the row and the column of the maximum",
+    ),
+    "a running maximum that starts at 0": (
+        running_max_from_zero_backward,
+        "a running maximum that starts at 0",
+    ),
+    "the last row and column dropped from the output": (
+        lambda x, g: pooling.max_pool2d_backward_naive(x, g)[:, : 2 * g.shape[1], : 2 * g.shape[2]],
+        "expected an output of shape",
+    ),
+    "the gradient of the pooled shape returned": (lambda x, g: g, "expected an output of shape"),
+    "returns nothing": (lambda x, g: None, "returned None"),
+    "a ragged list": (lambda x, g: [[1.0, 2.0], [3.0]], "got a list"),
+    "an answer that cannot be converted": (
+        lambda x, g: Unreadable(),
+        "could not be read as an array",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", RIGHT_BACKWARD)
+def test_backward_checker_accepts_right_answers(name, capsys):
+    assert exercises.check_max_pool_backward(RIGHT_BACKWARD[name]) is True
+    assert capsys.readouterr().out.startswith(f"✓ {BACKWARD_TITLE}: correct on all")
+
+
+def test_backward_checker_accepts_the_solution_it_prints(capsys):
+    exercises.solution("max_pool_backward")
+    namespace = {"np": np}
+    exec(capsys.readouterr().out.split("\n\n", 1)[1], namespace)
+    assert exercises.check_max_pool_backward(namespace["my_max_pool_backward"]) is True
+
+
+@pytest.mark.parametrize("name", WRONG_BACKWARD)
+def test_backward_checker_rejects_and_explains_wrong_answers(name, capsys):
+    wrong, words = WRONG_BACKWARD[name]
+    assert exercises.check_max_pool_backward(wrong) is False
+    out = capsys.readouterr().out
+    assert out.startswith(f"✗ {BACKWARD_TITLE}: on ")
+    assert words in out
+    assert "exercises.hint('max_pool_backward')" in out
+
+
+def test_backward_checker_reports_a_stub_and_an_error_without_raising(capsys):
+    assert (
+        exercises.check_max_pool_backward(lambda x, g: (_ for _ in ()).throw(NotImplementedError))
+        is False
+    )
+    assert "not attempted" in capsys.readouterr().out
+    assert exercises.check_max_pool_backward(lambda x, g: x.reshape(-1, 7)) is False
+    assert "your function raised ValueError" in capsys.readouterr().out
+
+
+def test_backward_cases_cover_odd_sizes_channels_scales_and_batches():
+    from course_utils.exercises.pooling import _backward_cases
+
+    cases = _backward_cases()
+    shapes = [case.args[0].shape for case in cases]
+    assert any(shape[1] % 2 and shape[2] % 2 for shape in shapes)
+    assert {shape[0] for shape in shapes} >= {1, 2, 3}
+    assert max(shape[3] for shape in shapes) >= 4
+    for case in cases:
+        images, grad_output = case.args
+        # Continuous values: no window has a tie for its maximum.
+        windows = images[:, : 2 * grad_output.shape[1], : 2 * grad_output.shape[2]]
+        assert len(np.unique(windows)) == windows.size
+        np.testing.assert_allclose(
+            case.expected, backward_keras(images, grad_output), rtol=1e-5, atol=1e-3
+        )

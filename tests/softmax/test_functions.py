@@ -1,11 +1,11 @@
-"""course_utils.softmax: stable softmax, cross-entropy and the linear classifier."""
+"""course_utils.softmax.functions: stable softmax, log-softmax and the cross-entropy."""
 
 import keras
 import numpy as np
 import pytest
 import scipy.special
 
-from course_utils import config, data, softmax
+from course_utils import softmax
 
 RNG = np.random.default_rng(0)
 
@@ -118,107 +118,46 @@ def test_check_labels_returns_int64_and_names_the_argument():
         softmax.check_labels(np.array([[1], [2]]))
 
 
-@pytest.mark.parametrize(
-    "input_shape, num_classes, params",
-    [((28, 28, 1), 10, 7850), ((8, 8, 3), 4, 8 * 8 * 3 * 4 + 4), ((5,), 2, 12)],
-)
-def test_softmax_classifier_is_softmax_of_wx_plus_b(input_shape, num_classes, params):
-    model = softmax.build_softmax_classifier(input_shape, num_classes)
-    assert model.count_params() == params
-    assert [type(layer).__name__ for layer in model.layers] == ["Flatten", "Dense"]
-    assert model.loss == "sparse_categorical_crossentropy"
-    images = RNG.random((6, *input_shape)).astype("float32")
-    kernel, bias = model.layers[-1].get_weights()
-    assert kernel.shape == (int(np.prod(input_shape)), num_classes)
-    assert not kernel.any() and not bias.any()  # starts at zero: probability 1/k each
-    np.testing.assert_allclose(model.predict(images, verbose=0), 1 / num_classes, atol=1e-7)
-    kernel = RNG.normal(0, 0.1, size=kernel.shape).astype("float32")
-    bias = RNG.normal(0, 1, size=bias.shape).astype("float32")
-    model.layers[-1].set_weights([kernel, bias])
-    expected = scipy.special.softmax(images.reshape(6, -1) @ kernel + bias, axis=-1)
-    np.testing.assert_allclose(model.predict(images, verbose=0), expected, atol=1e-5)
-
-
-@pytest.mark.parametrize(
-    "kwargs, match",
-    [
-        ({"num_classes": 1}, "at least 2"),
-        ({"num_classes": 2.0}, "at least 2"),
-        ({"input_shape": (28, 0, 1)}, r"For MNIST use \(28, 28, 1\)"),
-        ({"input_shape": 28}, "tuple of positive integers"),
-    ],
-)
-def test_softmax_classifier_rejects_bad_arguments(kwargs, match):
-    with pytest.raises(ValueError, match=match):
-        softmax.build_softmax_classifier(**kwargs)
-
-
-def test_softmax_classifier_learns_mnist_digits():
-    train_images, train_labels = data.load_mnist("train", limit=500)
-    test_images, test_labels = data.load_mnist("test", limit=500)
-    config.set_seed(0)
-    model = softmax.build_softmax_classifier()
-    history = model.fit(data.normalize_images(train_images), train_labels, epochs=5, verbose=0)
-    probs = model.predict(data.normalize_images(test_images), verbose=0)
-    assert history.history["loss"][-1] < 0.6 * history.history["loss"][0]
-    assert (probs.argmax(axis=1) == test_labels).mean() > 0.7  # chance is 0.1
-    assert softmax.cross_entropy(probs, test_labels) < np.log(10) / 2
-
-
-def test_plot_weight_templates_draws_each_column():
-    kernel = RNG.normal(size=(784, 10))
-    fig = softmax.plot_weight_templates(kernel, class_names=list("abcdefghij"))
-    assert len(fig.axes) == 11
-    np.testing.assert_allclose(fig.axes[3].images[0].get_array(), kernel[:, 3].reshape(28, 28))
-    assert fig.axes[3].get_title() == "W for d"
-    limit = np.percentile(np.abs(kernel), 99)  # the colour scale ends at the 99th percentile
-    assert fig.axes[3].images[0].get_clim() == pytest.approx((-limit, limit))
-    assert abs((np.abs(kernel) > limit).sum() - 0.01 * kernel.size) <= 1
-
-
-@pytest.mark.parametrize(
-    "kernel, kwargs, match",
-    [
-        (np.zeros((10, 784)), {}, r"\(784, num_classes\)"),
-        (np.zeros((784, 10)), {"class_names": ["a"]}, "one name per class"),
-        (np.zeros((784, 10)), {"image_shape": (28, 28, 1)}, "2 positive integers"),
-    ],
-)
-def test_plot_weight_templates_rejects_bad_input(kernel, kwargs, match):
-    with pytest.raises(ValueError, match=match):
-        softmax.plot_weight_templates(kernel, **kwargs)
-
-
-def test_plot_predictions_draws_bars_of_the_probabilities():
-    probs = scipy.special.softmax(RNG.normal(0, 2, size=(3, 10)), axis=-1)
-    labels = probs.argmax(axis=1)
-    labels[1] = (labels[1] + 1) % 10  # one mistake
-    fig = softmax.plot_predictions(np.zeros((3, 28, 28, 1)), probs, labels)
-    assert len(fig.axes) == 6
-    heights = [patch.get_height() for patch in fig.axes[3].patches]
-    np.testing.assert_allclose(heights, probs[1])
-    assert (
-        fig.axes[2].get_title(loc="left")
-        == f"predicted {probs[1].argmax()}: wrong (true {labels[1]})"
+@pytest.mark.parametrize("n, k, scale", [(4, 3, 1.0), (1, 10, 3.0), (9, 2, 1000.0)])
+def test_cross_entropy_from_logits_matches_keras_and_the_probability_version(n, k, scale):
+    logits = RNG.normal(0, scale, size=(n, k))
+    labels = RNG.integers(0, k, size=n)
+    keras_loss = keras.losses.sparse_categorical_crossentropy(
+        labels, logits.astype("float32"), from_logits=True
     )
-    assert fig.axes[0].get_title(loc="left").endswith(": right")
+    got = softmax.cross_entropy_from_logits(logits, labels)
+    assert isinstance(got, float)
+    assert got == pytest.approx(float(keras.ops.mean(keras_loss)), rel=1e-5)
+    expected = -scipy.special.log_softmax(logits, axis=1)[np.arange(n), labels].mean()
+    assert got == pytest.approx(expected, abs=1e-12)
+    if scale == 1.0:  # no probability is below EPSILON, so the clipped loss agrees
+        assert got == pytest.approx(softmax.cross_entropy(softmax.softmax(logits), labels))
+
+
+def test_cross_entropy_from_logits_is_not_clipped():
+    assert softmax.cross_entropy_from_logits(np.array([[0.0, 800.0]]), np.array([0])) == 800.0
+    clipped = softmax.cross_entropy(softmax.softmax(np.array([[0.0, 800.0]])), np.array([0]))
+    assert clipped == pytest.approx(-np.log(softmax.EPSILON))
 
 
 @pytest.mark.parametrize(
-    "images, probs, labels, match",
+    "logits, labels, match",
     [
-        (np.zeros((28, 28)), np.full((1, 10), 0.1), None, "non-empty batch"),
-        (np.zeros((2, 28, 28)), np.full((3, 10), 0.1), None, r"\(2, num_classes\)"),
-        (np.zeros((2, 28, 28)), np.full((2, 10), 0.1), np.array([1.0, 2.0]), "integer"),
+        (np.zeros(3), np.array([0]), r"2D \(batch, num_classes\).*logits\[None\]"),
+        (np.zeros((0, 3)), np.array([], dtype=int), "at least one row"),
+        (np.array([[1.0, np.inf]]), np.array([0]), "finite"),
+        (np.array([["a", "b"]]), np.array([0]), "numeric array"),
+        (np.zeros((2, 3)), np.array([0, 3]), "below num_classes=3"),
+        (np.zeros((2, 3)), np.array([0.0, 1.0]), r"astype\(int\)"),
     ],
 )
-def test_plot_predictions_rejects_bad_input(images, probs, labels, match):
+def test_cross_entropy_from_logits_rejects_bad_input(logits, labels, match):
     with pytest.raises(ValueError, match=match):
-        softmax.plot_predictions(images, probs, labels)
+        softmax.cross_entropy_from_logits(logits, labels)
 
 
-def test_check_class_names_gives_one_name_per_class():
-    assert softmax.check_class_names(None, 3) == ["0", "1", "2"]
-    assert softmax.check_class_names(("cat", 7), 2) == ["cat", "7"]
-    with pytest.raises(ValueError, match="2 names but there are 3 classes"):
-        softmax.check_class_names(["a", "b"], 3)
+def test_check_logits_names_the_argument():
+    np.testing.assert_array_equal(softmax.check_logits([[1, 2]]), [[1.0, 2.0]])
+    assert softmax.check_logits([[1, 2]]).dtype == np.float64
+    with pytest.raises(ValueError, match="`scores` must be 2D"):
+        softmax.check_logits(np.zeros((2, 3, 4)), name="scores")

@@ -1,9 +1,8 @@
-"""course_utils.pooling: by-hand pooling equals keras.layers.MaxPooling2D / AveragePooling2D."""
+"""course_utils.pooling.ops: by-hand pooling equals keras.layers.MaxPooling2D / AveragePooling2D."""
 
 import itertools
 
 import keras
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -127,6 +126,17 @@ def test_max_pooling_tolerates_a_one_pixel_shift_of_its_window_pattern():
     assert pooling.relative_change(pooled, pooled_shifted) == 0.0
 
 
+@pytest.mark.parametrize("padding", PADDINGS)
+def test_pool_windows_are_the_windows_the_pooling_reduces(padding):
+    images = images_of((1, 7, 5, 2), seed=3)
+    checked, windows = pooling.pool_windows(images, 3, 2, padding)
+    expected = pooling.max_pool2d_naive(images, 3, 2, padding)
+    assert (len(windows), len(windows[0])) == expected.shape[1:3]
+    for i, row in enumerate(windows):
+        for j, (rows, cols) in enumerate(row):
+            np.testing.assert_allclose(checked[0, rows, cols].max(axis=(0, 1)), expected[0, i, j])
+
+
 BAD_INPUTS = [
     (
         "3D images",
@@ -178,21 +188,6 @@ BAD_INPUTS = [
         lambda: pooling.relative_change(np.zeros((2, 3)), np.ones((2, 3))),
         r"item\(s\) \[0, 1\] are all zeros",
     ),
-    (
-        "plot_pooling mode",
-        lambda: pooling.plot_pooling(np.zeros((4, 4)), mode="min"),
-        r"`mode` must be 'max' or 'average'; received 'min'",
-    ),
-    (
-        "plot_pooling too large",
-        lambda: pooling.plot_pooling(np.zeros((28, 28))),
-        r"at most 12 x 12; received shape \(28, 28\)",
-    ),
-    (
-        "plot_shift_tolerance lengths",
-        lambda: pooling.plot_shift_tolerance([0, 1], {"conv": [0.0]}),
-        r"needs 2 values, one per shift; received lengths \{'conv': 1\}",
-    ),
 ]
 
 
@@ -202,23 +197,3 @@ BAD_INPUTS = [
 def test_bad_input_raises_a_clear_value_error(call, pattern):
     with pytest.raises(ValueError, match=pattern):
         call()
-    plt.close("all")
-
-
-@pytest.mark.parametrize("mode", ["max", "average"])
-def test_plot_pooling_writes_the_pooled_values(mode):
-    grid = np.arange(30.0).reshape(5, 6)
-    fig = pooling.plot_pooling(grid, mode=mode)
-    left, right = fig.axes
-    assert len(left.texts) == 30
-    pool = pooling.max_pool2d_naive if mode == "max" else pooling.avg_pool2d_naive
-    expected = pool(grid[None, :, :, None])[0, :, :, 0]
-    assert [text.get_text() for text in right.texts] == [f"{v:.3g}" for v in expected.flat]
-    assert "output 2 x 3" in right.get_title()
-    plt.close(fig)
-
-
-def test_plot_shift_tolerance():
-    fig = pooling.plot_shift_tolerance([0, 1, 2], {"a": [0, 1, 1], "b": [0, 0.5, 1]}, title="t")
-    assert [line.get_label() for line in fig.axes[0].lines] == ["a", "b"]
-    plt.close(fig)

@@ -7,10 +7,10 @@ number per window: the largest (max pooling) or the mean (average pooling),
 
 It has no weights to learn. `max_pool2d_naive` and `avg_pool2d_naive` equal
 `keras.layers.MaxPooling2D` and `AveragePooling2D` (channels-last), including
-Keras' "same" padding.
+Keras' "same" padding. `pool_windows` says which pixels each window covers; the
+backward pass (`backward`) walks the same windows.
 """
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from course_utils import checks
@@ -185,141 +185,29 @@ def relative_change(reference, changed):
     return float(np.mean(differences / norms))
 
 
-def plot_pooling(grid, pool_size=2, mode="max"):
-    """Draws a small grid, its pooling windows, and the pooled result, values written in.
+def pool_windows(images, pool_size=2, strides=None, padding="valid"):
+    """Checks a pooling's arguments and lists the pixels each of its windows covers.
 
-    Each window of the 2D `grid` gets its own colour; in max mode the winning
-    cell of each window is circled. Cells that no window covers ("valid"
-    pooling drops an odd last row or column) stay white.
-
-    Args:
-        grid: a 2D array, at most 12 x 12.
-        pool_size: window side (the stride equals it).
-        mode: `"max"` or `"average"`.
-
-    Returns:
-        The matplotlib Figure.
-
-    Raises:
-        ValueError: if `grid` is not 2D, is larger than 12 x 12 or smaller
-            than the window, or `mode` is unknown.
-
-    >>> fig = plot_pooling(np.arange(20.0).reshape(4, 5))
-    >>> [ax.get_title().split(":")[0] for ax in fig.axes]
-    ['input 4 x 5', 'max pooling 2 x 2, stride 2']
-    """
-    grid = as_numeric(grid, "grid").astype(np.float64)
-    if grid.ndim != 2 or max(grid.shape) > 12:
-        raise ValueError(
-            f"`grid` must be a 2D array of at most 12 x 12; received shape {grid.shape}. "
-            "Pass one channel of one image, e.g. maps[0, :6, :6, 0]."
-        )
-    size = int_pair(pool_size, "pool_size")[0]
-    if mode not in ("max", "average"):
-        raise ValueError(f"`mode` must be 'max' or 'average'; received {mode!r}.")
-    if size > min(grid.shape):
-        raise ValueError(
-            f"The {size} x {size} window does not fit in a grid of shape {grid.shape}; "
-            "use a larger grid or a smaller pool_size."
-        )
-    pool = max_pool2d_naive if mode == "max" else avg_pool2d_naive
-    pooled = pool(grid[None, :, :, None], size)[0, :, :, 0]
-    colours = plt.get_cmap("Pastel1")
-    fig, (left, right) = plt.subplots(
-        1,
-        2,
-        figsize=(0.55 * (grid.shape[1] + pooled.shape[1]) + 1.6, 0.55 * grid.shape[0] + 0.9),
-        gridspec_kw={"width_ratios": [grid.shape[1], max(pooled.shape[1], 1)]},
-    )
-    for (row, col), value in np.ndenumerate(grid):
-        window = (row // size, col // size)
-        covered = window[0] < pooled.shape[0] and window[1] < pooled.shape[1]
-        colour = colours((window[0] * pooled.shape[1] + window[1]) % 9) if covered else "white"
-        left.add_patch(plt.Rectangle((col, row), 1, 1, facecolor=colour, edgecolor="#999999"))
-        left.text(col + 0.5, row + 0.5, _short(value), ha="center", va="center", fontsize=8)
-    for (row, col), value in np.ndenumerate(pooled):
-        left.add_patch(
-            plt.Rectangle(
-                (col * size, row * size), size, size, fill=False, edgecolor="black", linewidth=1.8
-            )
-        )
-        if mode == "max":
-            block = grid[row * size : (row + 1) * size, col * size : (col + 1) * size]
-            u, v = np.unravel_index(np.argmax(block), block.shape)
-            left.add_patch(
-                plt.Circle(
-                    (col * size + v + 0.5, row * size + u + 0.5), 0.42, fill=False, color="tab:red"
-                )
-            )
-        colour = colours((row * pooled.shape[1] + col) % 9)
-        right.add_patch(plt.Rectangle((col, row), 1, 1, facecolor=colour, edgecolor="black"))
-        right.text(col + 0.5, row + 0.5, _short(value), ha="center", va="center", fontsize=8)
-    name = "max" if mode == "max" else "average"
-    for ax, shape, title in (
-        (left, grid.shape, f"input {grid.shape[0]} x {grid.shape[1]}"),
-        (
-            right,
-            pooled.shape,
-            f"{name} pooling {size} x {size}, stride {size}:\n"
-            f"output {pooled.shape[0]} x {pooled.shape[1]}",
-        ),
-    ):
-        ax.set_xlim(-0.05, shape[1] + 0.05)
-        ax.set_ylim(shape[0] + 0.05, -0.05)
-        ax.set_aspect("equal")
-        ax.axis("off")
-        ax.set_title(title, fontsize=9)
-    fig.tight_layout()
-    return fig
-
-
-def plot_shift_tolerance(shifts, changes, title=None):
-    """Plots how much features change as the input moves, one line per stage.
+    With `"same"` a window may hang over the border; its slices are clipped to
+    the real pixels, so padding never wins a maximum and never counts in an
+    average (as in Keras).
 
     Args:
-        shifts: the shifts in pixels (x axis).
-        changes: a dict `{stage name: list of relative changes, one per shift}`.
-        title: optional title.
+        images, pool_size, strides, padding: as in `max_pool2d_naive`.
 
     Returns:
-        The matplotlib Figure.
+        `(images, windows)`: `images` as a numeric 4D array, and `windows`, a
+        list of `out_height` rows, each a list of `out_width` pairs
+        `(rows, cols)` of slices: output `(i, j)` pools
+        `images[:, rows, cols, :]`.
 
     Raises:
-        ValueError: if `changes` is empty or a list's length differs from `shifts`.
+        ValueError: as `max_pool2d_naive`.
 
-    >>> fig = plot_shift_tolerance([0, 1, 2], {"conv": [0, 1.0, 1.2], "pool": [0, 0.5, 1.0]})
-    >>> len(fig.axes[0].lines)
-    2
+    >>> _, windows = pool_windows(np.zeros((1, 5, 5, 1)), 2)
+    >>> len(windows), len(windows[0]), windows[1][0]
+    (2, 2, (slice(2, 4, None), slice(0, 2, None)))
     """
-    shifts = list(shifts)
-    if not isinstance(changes, dict) or not changes:
-        raise ValueError(
-            "`changes` must be a non-empty dict {stage name: changes per shift}; received "
-            f"{type(changes).__name__}."
-        )
-    wrong = {name: len(values) for name, values in changes.items() if len(values) != len(shifts)}
-    if wrong:
-        raise ValueError(
-            f"Each list in `changes` needs {len(shifts)} values, one per shift; received "
-            f"lengths {wrong}."
-        )
-    markers = "osD^vx"
-    fig, ax = plt.subplots(figsize=(8.0, 3.6))
-    for index, (name, values) in enumerate(changes.items()):
-        ax.plot(shifts, values, marker=markers[index % len(markers)], label=name)
-    ax.set_xticks(shifts)
-    ax.set_xlabel("shift of the digit (pixels to the right)")
-    ax.set_ylabel("relative change of the features")
-    ax.set_ylim(bottom=0)
-    ax.grid(alpha=0.3)
-    ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5))
-    if title:
-        ax.set_title(title)
-    fig.tight_layout()
-    return fig
-
-
-def _pool_naive(images, pool_size, strides, padding, reduce):
     images = check_images(images)
     pool_height, pool_width = int_pair(pool_size, "pool_size")
     step_y, step_x = int_pair(pool_size if strides is None else strides, "strides")
@@ -330,30 +218,35 @@ def _pool_naive(images, pool_size, strides, padding, reduce):
             f"(height x width {images.shape[1:3]}): with padding='valid' no window fits. "
             "Use a smaller pool_size or padding='same'."
         )
-    batch, height, width, channels = images.shape
+    height, width = images.shape[1:3]
     out_height = output_size(height, pool_height, step_y, padding)
     out_width = output_size(width, pool_width, step_x, padding)
     top = padding_amounts(height, pool_height, step_y, padding)[0]
     left = padding_amounts(width, pool_width, step_x, padding)[0]
+    # Each window in padded coordinates, clipped to the real pixels.
+    row_slices = [
+        slice(max(i * step_y - top, 0), min(i * step_y - top + pool_height, height))
+        for i in range(out_height)
+    ]
+    col_slices = [
+        slice(max(j * step_x - left, 0), min(j * step_x - left + pool_width, width))
+        for j in range(out_width)
+    ]
+    return images, [[(rows, cols) for cols in col_slices] for rows in row_slices]
+
+
+def _pool_naive(images, pool_size, strides, padding, reduce):
+    images, windows = pool_windows(images, pool_size, strides, padding)
+    batch, _, _, channels = images.shape
     values = images.astype(np.float64)
-    out = np.zeros((batch, out_height, out_width, channels), dtype=np.float64)
+    out = np.zeros((batch, len(windows), len(windows[0]), channels), dtype=np.float64)
     for b in range(batch):
-        for i in range(out_height):
-            for j in range(out_width):
-                # The window in padded coordinates, clipped to the real pixels:
-                # padding never wins a maximum and never counts in an average.
-                row_start, col_start = max(i * step_y - top, 0), max(j * step_x - left, 0)
-                row_end = min(i * step_y - top + pool_height, height)
-                col_end = min(j * step_x - left + pool_width, width)
+        for i, row in enumerate(windows):
+            for j, (rows, cols) in enumerate(row):
                 for c in range(channels):
-                    out[b, i, j, c] = reduce(values[b, row_start:row_end, col_start:col_end, c])
+                    out[b, i, j, c] = reduce(values[b, rows, cols, c])
     return out.astype(_float_dtype(images))
 
 
 def _float_dtype(images):
     return np.result_type(np.float32, images.dtype)
-
-
-def _short(value):
-    value = float(value) + 0.0  # no "-0"
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.3g}"

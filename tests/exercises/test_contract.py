@@ -1,0 +1,60 @@
+"""The contract every checker keeps: a bool, a printed reason, never an exception for the
+learner's mistake, even when the learner's answer cannot be converted to an array."""
+
+import pytest
+
+from course_utils import curriculum, exercises
+
+
+class Unreadable:
+    """An answer whose conversion to an array, a number or a sequence raises."""
+
+    def __array__(self, *args, **kwargs):
+        raise RuntimeError("cannot convert")
+
+    def __float__(self):
+        raise RuntimeError("cannot convert")
+
+    def __int__(self):
+        raise RuntimeError("cannot convert")
+
+    def __len__(self):
+        raise RuntimeError("cannot convert")
+
+    def __iter__(self):
+        raise RuntimeError("cannot convert")
+
+    def __getitem__(self, index):
+        raise RuntimeError("cannot convert")
+
+
+@pytest.mark.parametrize("name", curriculum.exercise_names())
+def test_an_unreadable_answer_is_false_with_a_reason(name, capsys):
+    checker = getattr(exercises, f"check_{name}", None)
+    if checker is None:
+        pytest.skip(f"check_{name} is not written yet")
+    assert checker(lambda *args, **kwargs: Unreadable()) is False
+    out = capsys.readouterr().out
+    assert out.startswith("✗") and "Exercise" in out
+
+
+@pytest.mark.parametrize("name", curriculum.exercise_names())
+def test_a_stub_is_not_attempted(name, capsys):
+    checker = getattr(exercises, f"check_{name}", None)
+    if checker is None:
+        pytest.skip(f"check_{name} is not written yet")
+
+    def stub(*args, **kwargs):
+        raise NotImplementedError
+
+    assert checker(stub) is False
+    assert "not attempted" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", curriculum.exercise_names())
+def test_not_a_function_is_false(name, capsys):
+    checker = getattr(exercises, f"check_{name}", None)
+    if checker is None:
+        pytest.skip(f"check_{name} is not written yet")
+    assert checker(42) is False
+    assert "expected a function" in capsys.readouterr().out
