@@ -18,11 +18,8 @@ from course_utils.exercises.classification import (
 from course_utils.exercises.convolution import check_conv2d, check_output_size
 from course_utils.exercises.core import hint, solution
 from course_utils.exercises.evaluation import check_classifier_score, check_coverage_entropy
-from course_utils.exercises.gan import (
-    check_discriminator_loss,
-    check_generator_loss,
-    check_generator_step,
-)
+from course_utils.exercises.gan import check_discriminator_loss, check_generator_loss
+from course_utils.exercises.gan_step import check_generator_step
 from course_utils.exercises.gradients import check_sgd_step, check_softmax_gradient
 from course_utils.exercises.pooling import check_avg_pool, check_max_pool, check_max_pool_backward
 from course_utils.exercises.segmentation import check_dice, check_iou

@@ -136,7 +136,9 @@ def test_load_or_train_at_a_path_of_ones_own(tmp_path, monkeypatch, capsys):
     path = tmp_path / "elsewhere" / "mine.keras"
     model, note = classification.load_or_train_seed_cnn(path=path, epochs=1, train_limit=100)
     out = capsys.readouterr().out
-    assert f"No trained seed CNN at {saving.shown(path)}: training a quick one now (1 epoch(s)" in out
+    assert (
+        f"No trained seed CNN at {saving.shown(path)}: training a quick one now (1 epoch(s)" in out
+    )
     assert path.is_file() and json.loads(path.with_suffix(".json").read_text()) == note
     assert not classification.seed_cnn_path().exists()
     again, again_note = classification.load_or_train_seed_cnn(path=str(path))

@@ -392,7 +392,7 @@ def test_generator_step_checker_keeps_the_callers_random_state():
 
 def test_generator_step_checker_moves_the_reference_measurably():
     """The cases must make the known mistakes visible: D rejects the fakes in the first."""
-    cases = exercises.gan._step_cases()
+    cases = exercises.gan_step._step_cases()
     assert [round(case.expected.mean_score, 1) for case in cases][0] < 0.2
     for case in cases:
-        assert exercises.gan._largest(case.expected.reference_move) > 1e-4
+        assert exercises.gan_step._largest(case.expected.reference_move) > 1e-4
