@@ -23,13 +23,21 @@ def _badges_and_setups(path):
     return badges, setups
 
 
+def _ref(setup):
+    line = next(line for line in setup.splitlines() if line.startswith("COURSE_REF = "))
+    return line.split('"')[1]
+
+
+REF = _ref(_badges_and_setups(NOTEBOOKS[0])[1][0])
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_every_notebook_names_the_one_repository(path):
     name = repository.read_repository(ROOT)
     badges, setups = _badges_and_setups(path)
     assert len(setups) == 1, "one Colab set-up cell"
-    assert repository.badge_url(name, "main", path.name) in badges[0]
-    assert setups[0] == repository.setup_cell(name, "main")
+    assert repository.badge_url(name, REF, path.name) in badges[0]
+    assert setups[0] == repository.setup_cell(name, REF), "retarget with --set-repository"
 
 
 @pytest.fixture
