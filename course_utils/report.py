@@ -12,7 +12,7 @@ import math
 import os
 import re
 
-from course_utils import checks, config
+from course_utils import checks, config, saving
 
 NOTEBOOK_ENV = "COURSE_NOTEBOOK"
 _current = {"notebook": None}
@@ -75,9 +75,7 @@ def record(name, value):
     results = read(path) or {"notebook": notebook, "profile": config.profile().name, "values": {}}
     results["values"][name] = int(value) if checks.is_integer(value) else number
     results["updated"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(results, indent=2) + "\n")
-    os.replace(tmp, path)
+    saving.write_atomically(path, lambda tmp: tmp.write_text(json.dumps(results, indent=2) + "\n"))
 
 
 def reset():

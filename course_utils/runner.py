@@ -22,7 +22,7 @@ import pathlib
 import sys
 import time
 
-from course_utils import backend, config, data, report, repository, site, tables
+from course_utils import backend, config, data, report, repository, saving, site, tables
 
 CHECK_TAG = "nbval-check-output"  # the cell tag nbval reads; learners never see it
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"  # the older comment form, still understood
@@ -160,11 +160,8 @@ def write_timing(out_dir, profile_name, notebook, seconds):
     """Keeps how long `notebook` took, for the next run's progress line."""
     timings = read_timings(out_dir, profile_name)
     timings[notebook] = round(float(seconds), 1)
-    path = timings_path(out_dir, profile_name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(timings, indent=2) + "\n")
-    os.replace(tmp, path)
+    text = json.dumps(timings, indent=2) + "\n"
+    saving.write_atomically(timings_path(out_dir, profile_name), lambda tmp: tmp.write_text(text))
 
 
 def store_checked_outputs(source_path, executed):

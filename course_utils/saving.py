@@ -51,9 +51,24 @@ def shown(path):
         return str(pathlib.PurePosixPath(*path.parts[-2:]))
 
 
-def note_path(name):
-    """The JSON note of model `name`: its `.keras` path with the suffix `.json`."""
-    return config.model_path(name).with_suffix(".json")
+def note_path(name, path=None):
+    """The JSON note of model `name` (or of the model at `path`): `.keras` -> `.json`."""
+    return (config.model_path(name) if path is None else pathlib.Path(path)).with_suffix(".json")
+
+
+def _files(name, parts, path):
+    """The default files of `name`, or the caller's own `.keras` file."""
+    if path is None:
+        return paths(name, parts)
+    path = pathlib.Path(path)
+    if parts is not None or path.suffix != ".keras":
+        raise ValueError(
+            f"`path` must end in .keras (the Keras 3 model format) and hold a model in one "
+            f"file; received {str(path)!r}"
+            + (f" for a model in parts {list(parts)}" if parts else "")
+            + "."
+        )
+    return path
 
 
 def write_note(path, **facts):
@@ -81,7 +96,7 @@ def write_note(path, **facts):
         "saved": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         **{key: value.item() if hasattr(value, "item") else value for key, value in facts.items()},
     }
-    _write_atomically(
+    write_atomically(
         pathlib.Path(path).with_suffix(".json"),
         lambda tmp: tmp.write_text(json.dumps(note, indent=2) + "\n"),
     )
@@ -109,7 +124,7 @@ def describe_note(note):
     )
 
 
-def save(name, model, parts=None, **facts):
+def save(name, model, parts=None, path=None, **facts):
     """Saves a trained model (or its parts) under `build/models/`, with a note.
 
     The note is checked and written first (a wrong fact costs no saving),
@@ -119,6 +134,8 @@ def save(name, model, parts=None, **facts):
         name: the model's name, e.g. `"seed_cnn"` (see `config.model_path`).
         model: a `keras.Model`, or a dict from each of `parts` to a model.
         parts: the names of the parts, e.g. `("encoder", "decoder")`, or None.
+        path: optionally a `.keras` file of the caller's instead of the default
+            one (for a model in one file); its note goes next to it.
         **facts: numbers worth keeping with it, e.g. `test_accuracy=0.991`.
 
     Returns:
@@ -128,18 +145,20 @@ def save(name, model, parts=None, **facts):
         ValueError: if a fact is not a number, or `model` does not hold the
             parts named.
     """
-    files = paths(name, parts)
+    files = _files(name, parts, path)
     models = _as_parts(model, parts)
-    write_note(note_path(name), **facts)
-    for part, path in _items(files):
-        _write_atomically(path, models[part].save)
+    write_note(note_path(name, path), **facts)
+    for part, file in _items(files):
+        write_atomically(file, models[part].save)
     where = files if parts is None else files[parts[-1]].parent
     print(f"saved {name} to {shown(where)}")
     return files
 
 
-def load(name, parts=None):
+def load(name, parts=None, path=None):
     """Loads a model (or its parts) saved with `save`, and its note.
+
+    `path` is a `.keras` file of the caller's, as in `save`.
 
     Returns:
         `(model, note)`: the model, or a dict of its parts, and the note.
@@ -153,21 +172,21 @@ def load(name, parts=None):
     import keras
 
     loaded = {}
-    for part, path in _items(paths(name, parts)):
-        if not path.is_file():
-            raise FileNotFoundError(f"No saved model at {path}.")
+    for part, file in _items(_files(name, parts, path)):
+        if not file.is_file():
+            raise FileNotFoundError(f"No saved model at {file}.")
         try:
-            loaded[part] = keras.models.load_model(path)
+            loaded[part] = keras.models.load_model(file)
         except Exception as error:  # a damaged or foreign file: say which and why
             reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
             raise ValueError(
-                f"saved model {path.name} is unreadable ({type(error).__name__}: {reason[:160]})"
+                f"saved model {file.name} is unreadable ({type(error).__name__}: {reason[:160]})"
             ) from error
     model = loaded[None] if parts is None else loaded
-    return model, read_note(note_path(name))
+    return model, read_note(note_path(name, path))
 
 
-def load_or_train(name, train, what, plan="", parts=None, seed=0):
+def load_or_train(name, train, what, plan="", parts=None, seed=0, path=None):
     """Loads the model a notebook saved, or trains a quick one, says so and saves it.
 
     Args:
@@ -181,15 +200,16 @@ def load_or_train(name, train, what, plan="", parts=None, seed=0):
             e.g. `"1 epoch on 2,000 images; run notebook 04 for the real one"`.
         parts: the names of the saved parts, or None for one file.
         seed: the seed of the quick training.
+        path: optionally a `.keras` file of the caller's, as in `save`.
 
     Returns:
         `(model, note)`.
     """
     seed = checks.integer(seed, "seed", fix="E.g. seed=0.")
-    files = paths(name, parts)
+    files = _files(name, parts, path)
     where = files if parts is None else files[parts[-1]]
     try:
-        model, note = load(name, parts)
+        model, note = load(name, parts, path)
     except FileNotFoundError:
         reason = f"No trained {what} at {shown(where)}"
     except ValueError as error:
@@ -202,8 +222,8 @@ def load_or_train(name, train, what, plan="", parts=None, seed=0):
     print(f"{reason}: training a quick one now" + (f" ({plan})." if plan else "."))
     with config.seeded(seed):
         model, facts = train()
-    save(name, model, parts, **facts)
-    return model, read_note(note_path(name))
+    save(name, model, parts, path, **facts)
+    return model, read_note(note_path(name, path))
 
 
 def _as_parts(model, parts):
@@ -223,11 +243,15 @@ def _items(files):
     return files.items() if isinstance(files, dict) else [(None, files)]
 
 
-def _write_atomically(path, write):
-    """Calls `write(tmp)` on a temporary path beside `path`, then renames it to `path`."""
+def write_atomically(path, write):
+    """Calls `write(tmp)` on a temporary path beside `path`, then renames it to `path`.
+
+    A reader of `path` sees the old file or the whole new one, never half of
+    one: for models, their notes, recorded results and the runner's timings.
+    The temporary name keeps the suffix (Keras insists on `.keras`).
+    """
     path = pathlib.Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # Keras insists on the .keras suffix: the temporary name keeps it.
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.partial{path.suffix}")
     try:
         write(tmp)

@@ -110,3 +110,18 @@ def test_note_is_json_next_to_the_model():
     note = json.loads(saving.note_path("tiny").read_text())
     assert note["epochs"] == 3 and "saved" in note
     assert saving.describe_note(note).startswith(f"profile {config.profile().name}, epochs 3")
+
+
+def test_a_path_of_the_callers_goes_through_the_same_mechanism(tmp_path, capsys):
+    path = tmp_path / "mine" / "model.keras"
+    calls = []
+    model, note = saving.load_or_train("tiny", _counting_train(calls), "tiny model", path=path)
+    assert path.is_file() and path.with_suffix(".json").is_file() and note["epochs"] == 1
+    assert not config.model_path("tiny").exists(), "the default file is left alone"
+    path.write_bytes(b"cut short")
+    saving.load_or_train("tiny", _counting_train(calls), "tiny model", path=path)
+    assert "is unreadable" in capsys.readouterr().out and len(calls) == 2
+    loaded, _ = saving.load("tiny", path=path)
+    assert loaded.count_params() == model.count_params()
+    with pytest.raises(ValueError, match=r"end in \.keras"):
+        saving.save("tiny", model, path=tmp_path / "model.h5")

@@ -15,6 +15,7 @@ imports tensorflow, jax or torch.
 import importlib
 import importlib.util
 import os
+import sys
 
 import numpy as np
 
@@ -30,8 +31,6 @@ def name():
     Read from `KERAS_BACKEND` before Keras is imported (so calling this never
     starts a framework), from Keras afterwards.
     """
-    import sys
-
     if "keras" in sys.modules:
         return sys.modules["keras"].backend.backend()
     return os.environ.get("KERAS_BACKEND", "tensorflow")

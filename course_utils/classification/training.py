@@ -187,14 +187,7 @@ def save_seed_cnn(model, path=None, **facts):
     Raises:
         ValueError: if `path` does not end in `.keras` or a fact is not a number.
     """
-    path = _model_path(path)
-    if _is_default(path):
-        return saving.save(SEED_CNN_NAME, model, **facts)
-    saving.write_note(path, **facts)  # first: it checks the facts
-    path.parent.mkdir(parents=True, exist_ok=True)
-    model.save(path)
-    print(f"saved {SEED_CNN_NAME} to {saving.shown(path)}")
-    return path
+    return saving.save(SEED_CNN_NAME, model, path=_own_path(path), **facts)
 
 
 def load_or_train_seed_cnn(path=None, epochs=1, train_limit=None):
@@ -217,7 +210,7 @@ def load_or_train_seed_cnn(path=None, epochs=1, train_limit=None):
         ValueError: if `path` does not end in `.keras`, or `epochs` or
             `train_limit` is not a positive integer.
     """
-    path = _model_path(path)
+    path = _own_path(path)
     epochs = checks.positive_int(epochs, "epochs")
     profile = config.profile()
     limit = profile.train_limit if train_limit is None else train_limit
@@ -230,9 +223,7 @@ def load_or_train_seed_cnn(path=None, epochs=1, train_limit=None):
         print(f"Run {curriculum.notebook('classification')} for the document's 5-epoch model.")
         return _train_quick_seed_cnn(epochs, limit, profile.test_limit)
 
-    if _is_default(path):
-        return saving.load_or_train(SEED_CNN_NAME, train, what=SEED_CNN_WHAT, plan=plan)
-    return _load_or_train_at(path, train, plan)
+    return saving.load_or_train(SEED_CNN_NAME, train, what=SEED_CNN_WHAT, plan=plan, path=path)
 
 
 def _train_quick_seed_cnn(epochs, train_limit, test_limit):
@@ -245,29 +236,6 @@ def _train_quick_seed_cnn(epochs, train_limit, test_limit):
     print(f"quick seed CNN: test accuracy {accuracy:.4f} on {len(test_labels):,} images")
     facts = {"test_accuracy": float(accuracy), "epochs": epochs, "train_images": len(train_labels)}
     return model, facts
-
-
-def _load_or_train_at(path, train, plan):
-    """`saving.load_or_train` for a model at a path of the caller's, outside build/models."""
-    if path.is_file():
-        import keras
-
-        model, note = keras.models.load_model(path), saving.read_note(path)
-        described = saving.describe_note(note)
-        print(
-            f"loaded the {SEED_CNN_WHAT} from {saving.shown(path)}"
-            + (f" ({described})" if described else "")
-        )
-        return model, note
-    print(f"No trained {SEED_CNN_WHAT} at {saving.shown(path)}: training a quick one now ({plan}).")
-    with config.seeded(0):
-        model, facts = train()
-    save_seed_cnn(model, path, **facts)
-    return model, saving.read_note(path)
-
-
-def _is_default(path):
-    return path.resolve() == seed_cnn_path().resolve()
 
 
 def _is_one_hot_loss(loss):
@@ -286,8 +254,11 @@ def _check_model_images(images, name):
     return array
 
 
-def _model_path(path):
-    path = seed_cnn_path() if path is None else pathlib.Path(path)
+def _own_path(path):
+    """None for the default file, else the caller's `.keras` path (checked)."""
+    if path is None:
+        return None
+    path = pathlib.Path(path)
     if path.suffix != ".keras":
         raise ValueError(
             f"`path` must end in .keras (the Keras 3 model format); received {str(path)!r}. "

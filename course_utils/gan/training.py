@@ -212,15 +212,7 @@ def save_generator(generator, path=None, **facts):
     Raises:
         ValueError: if `path` does not end in `.keras` or a fact is not a number.
     """
-    if path is None:
-        return saving.save(GENERATOR_NAME, generator, **facts)
-    path = pathlib.Path(path)
-    if path.suffix != ".keras":
-        raise ValueError(f"`path` must end in .keras; received {str(path)!r}.")
-    saving.write_note(path, **facts)  # first: it checks the facts
-    generator.save(path)
-    print(f"saved the generator to {saving.shown(path)}")
-    return path
+    return saving.save(GENERATOR_NAME, generator, path=path, **facts)
 
 
 def load_generator(path=None):
@@ -243,9 +235,7 @@ def load_generator(path=None):
             f"No saved generator at {where}. Run {curriculum.notebook('gan')} (it saves one "
             "there), or use gan.load_or_train_generator() to train a quick one."
         )
-    if path is None:
-        return saving.load(GENERATOR_NAME)
-    return keras.models.load_model(where), saving.read_note(where)
+    return saving.load(GENERATOR_NAME, path=path)
 
 
 def load_or_train_generator(epochs=1, train_limit=None, batch_size=TRAIN_BATCH_SIZE):
