@@ -26,6 +26,7 @@ from course_utils import backend, checks
 
 PROFILE_ENV = "COURSE_PROFILE"
 BUILD_DIR_ENV = "COURSE_BUILD_DIR"
+SEED_ENV = "COURSE_SEED"
 PROFILE_NAMES = ("full", "fast")
 
 
@@ -100,15 +101,49 @@ def profile():
     return FAST if name == "fast" else FULL
 
 
-def set_seed(seed=0):
+def seed():
+    """The course's seed: `COURSE_SEED` when set, else 0.
+
+    Every notebook seeds its training with it, so `COURSE_SEED=1 make run`
+    repeats the whole course from other starting weights and batch orders:
+    a way to see which results hold on every run and which were luck.
+
+    Raises:
+        ValueError: if `COURSE_SEED` is set to something other than a
+            non-negative integer.
+
+    >>> seed() if not os.environ.get(SEED_ENV) else 0
+    0
+    """
+    text = os.environ.get(SEED_ENV, "").strip()
+    if not text:
+        return 0
+    if not re.fullmatch(r"\d+", text):
+        raise ValueError(
+            f"{SEED_ENV}={os.environ[SEED_ENV]!r} is not a seed; expected a non-negative "
+            f"integer such as {SEED_ENV}=1. Unset it for the default seed 0."
+        )
+    return int(text)
+
+
+_course_seed = seed  # `set_seed`'s argument is called `seed` too
+
+
+def set_seed(seed=None):
     """Seeds Python, NumPy and the Keras backend so runs can be repeated.
 
     Args:
-        seed: a non-negative integer.
+        seed: a non-negative integer; `None` (the default) for the course's
+            seed, `config.seed()` (0 unless `COURSE_SEED` says otherwise).
+
+    Returns:
+        The seed used.
 
     Raises:
         ValueError: if `seed` is not a non-negative integer.
     """
+    if seed is None:
+        seed = _course_seed()
     if not checks.is_integer(seed) or seed < 0:
         raise ValueError(
             f"`seed` must be a non-negative integer; received {seed!r}. Use e.g. set_seed(0)."
@@ -116,6 +151,7 @@ def set_seed(seed=0):
     import keras  # imported here: the Keras backend is slow to start
 
     keras.utils.set_random_seed(int(seed))
+    return int(seed)
 
 
 @contextlib.contextmanager

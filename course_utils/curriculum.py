@@ -62,9 +62,9 @@ NOTEBOOKS = (
         "04_cnn_classifier",
         "classification",
         (
+            ("seed_cnn", "the document's CNN"),
             ("conv_params", "Conv2D parameters"),
             ("confusion_matrix", "confusion matrix"),
-            ("seed_cnn", "the document's CNN"),
         ),
     ),
     Notebook(
@@ -94,6 +94,12 @@ NOTEBOOKS = (
         "08_gan_vs_vae",
         "evaluation",
         (("classifier_score", "classifier score"), ("coverage_entropy", "coverage entropy")),
+    ),
+    Notebook(
+        "09",
+        "09_interpretation",
+        "interpretation",
+        (("occlusion", "occlusion map"), ("grad_cam_weights", "Grad-CAM weights")),
     ),
 )
 
@@ -144,7 +150,7 @@ def exercise_title(name):
     """The title a learner reads for the exercise called `name`.
 
     >>> exercise_title("conv_params")
-    'Exercise 4.1 (Conv2D parameters)'
+    'Exercise 4.2 (Conv2D parameters)'
     """
     number = exercise_number(name)
     short = next(

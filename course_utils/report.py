@@ -10,9 +10,10 @@ import datetime
 import json
 import math
 import os
+import pathlib
 import re
 
-from course_utils import checks, config, saving
+from course_utils import backend, checks, config, saving
 
 NOTEBOOK_ENV = "COURSE_NOTEBOOK"
 _current = {"notebook": None}
@@ -72,10 +73,71 @@ def record(name, value):
         )
     notebook = current_notebook()
     path = results_path(notebook)
-    results = read(path) or {"notebook": notebook, "profile": config.profile().name, "values": {}}
+    results = read(path) or {
+        "notebook": notebook,
+        "profile": config.profile().name,
+        "seed": config.seed(),
+        "backend": backend.name(),
+        "values": {},
+    }
     results["values"][name] = int(value) if checks.is_integer(value) else number
     results["updated"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     saving.write_atomically(path, lambda tmp: tmp.write_text(json.dumps(results, indent=2) + "\n"))
+
+
+def last_run(notebook=None):
+    """How long `notebook` (the current one by default) took when the runner last ran it here.
+
+    The runner (`make run`) keeps each notebook's time per profile and backend;
+    a set-up cell prints this so a learner knows what to expect on this machine.
+
+    Returns:
+        A phrase such as `"5 min 38 s the last time it ran here"`, or `""`
+        when this notebook has not been run here in this profile.
+
+    >>> format_seconds(338.2), format_seconds(42.0)
+    ('5 min 38 s', '42 s')
+    """
+    notebook = notebook or current_notebook()
+    timings = read_timings(config.build_dir(), config.profile().name)
+    if notebook not in timings:
+        return ""
+    return f"{format_seconds(timings[notebook])} the last time it ran here"
+
+
+def run_line():
+    """The set-up cell's line: profile, seed, and the last run's time here when known.
+
+    >>> run_line().startswith("profile: ")
+    True
+    """
+    last = last_run()
+    when = (
+        f"this notebook took {last}"
+        if last
+        else "no earlier run of this notebook is recorded here (`make run` records them)"
+    )
+    return f"profile: {config.profile().name}, seed: {config.seed()}; {when}"
+
+
+def format_seconds(seconds):
+    """`338.2` as `"5 min 38 s"`, `42` as `"42 s"`."""
+    seconds = round(float(seconds))
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
+
+
+def timings_path(out_dir, profile_name):
+    """Where the runner keeps how long each notebook took, per profile and backend."""
+    return pathlib.Path(out_dir) / "results" / f"timings.{profile_name}.{backend.name()}.json"
+
+
+def read_timings(out_dir, profile_name):
+    """`{notebook: seconds}` of the last run on this machine, `{}` if none."""
+    try:
+        return json.loads(timings_path(out_dir, profile_name).read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
 
 
 def reset():

@@ -143,25 +143,14 @@ def run_notebook(path, out_dir, timeout=DEFAULT_CELL_TIMEOUT, update_checked=Fal
     }
 
 
-def timings_path(out_dir, profile_name):
-    """Where the runner keeps how long each notebook took, per profile and backend."""
-    return pathlib.Path(out_dir) / "results" / f"timings.{profile_name}.{backend.name()}.json"
-
-
-def read_timings(out_dir, profile_name):
-    """`{notebook: seconds}` of the last run on this machine, `{}` if none."""
-    try:
-        return json.loads(timings_path(out_dir, profile_name).read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {}
-
-
 def write_timing(out_dir, profile_name, notebook, seconds):
     """Keeps how long `notebook` took, for the next run's progress line."""
-    timings = read_timings(out_dir, profile_name)
+    timings = report.read_timings(out_dir, profile_name)
     timings[notebook] = round(float(seconds), 1)
     text = json.dumps(timings, indent=2) + "\n"
-    saving.write_atomically(timings_path(out_dir, profile_name), lambda tmp: tmp.write_text(text))
+    saving.write_atomically(
+        report.timings_path(out_dir, profile_name), lambda tmp: tmp.write_text(text)
+    )
 
 
 def store_checked_outputs(source_path, executed):
@@ -252,7 +241,7 @@ def main(argv=None):
     print(f"Running {len(paths)} notebooks in the {profile.name} profile; output in {out_dir}/")
     rows = []
     total_started = time.perf_counter()
-    last = read_timings(out_dir, profile.name)
+    last = report.read_timings(out_dir, profile.name)
     for number, path in enumerate(paths, 1):
         before = f" (last run here: {last[path.stem]:.0f} s)" if path.stem in last else ""
         print(f"[{number}/{len(paths)}] {path.name}{before}", flush=True)

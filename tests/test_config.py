@@ -128,3 +128,22 @@ def test_model_path_keeps_fast_models_apart(monkeypatch):
     assert config.model_path("vae") == config.build_dir() / "models" / "vae.fast.keras"
     with pytest.raises(ValueError, match="must be a model name such as 'seed_cnn'"):
         config.model_path("../vae")
+
+
+def test_seed_reads_course_seed(monkeypatch):
+    monkeypatch.delenv(config.SEED_ENV, raising=False)
+    assert config.seed() == 0
+    monkeypatch.setenv(config.SEED_ENV, " 7 ")
+    assert config.seed() == 7
+    assert config.set_seed() == 7
+    first = np.random.random()
+    config.set_seed(7)
+    assert np.random.random() == first
+
+
+@pytest.mark.parametrize("bad", ["-1", "one", "1.5"])
+def test_seed_rejects_a_bad_course_seed(monkeypatch, bad):
+    monkeypatch.setenv(config.SEED_ENV, bad)
+    with pytest.raises(ValueError, match="COURSE_SEED") as info:
+        config.seed()
+    assert repr(bad) in str(info.value) and "non-negative integer" in str(info.value)

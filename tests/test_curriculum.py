@@ -65,6 +65,21 @@ def test_exercise_numbers_in_a_notebook_are_its_own(entry):
     assert mentioned == own, f"{entry.stem} never mentions {sorted(own - mentioned)}"
 
 
+@pytest.mark.parametrize("entry", curriculum.NOTEBOOKS, ids=lambda entry: entry.stem)
+def test_exercises_come_in_the_order_of_their_numbers(entry):
+    """The learner meets Exercise 4.1 before 4.2: each checker cell, in notebook order."""
+    notebook = nbformat.read(NOTEBOOK_DIR / f"{entry.stem}.ipynb", 4)
+    called = [
+        match.group(1)
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for match in re.finditer(r"exercises\.check_(\w+)\(my_", cell.source)
+    ]
+    assert called == [name for name, _ in entry.exercises], (
+        f"{entry.stem} checks the exercises in the order {called}"
+    )
+
+
 @pytest.mark.parametrize(
     "topic, expected",
     [
@@ -98,7 +113,7 @@ def test_unknown_topic_names_the_topics():
         ("output_size", "1.2", "Exercise 1.2 (output_size)"),
         ("avg_pool", "2.2", "Exercise 2.2 (avg_pool)"),
         ("cross_entropy", "3.2", "Exercise 3.2 (cross-entropy)"),
-        ("conv_params", "4.1", "Exercise 4.1 (Conv2D parameters)"),
+        ("conv_params", "4.2", "Exercise 4.2 (Conv2D parameters)"),
         ("dice", "5.2", "Exercise 5.2 (Dice of one class)"),
         ("generator_loss", "6.2", "Exercise 6.2 (generator loss)"),
         ("kl_divergence", "7.2", "Exercise 7.2 (kl_divergence)"),
@@ -119,4 +134,4 @@ def test_unknown_exercise_names_the_exercises():
 
 def test_hint_prints_the_curriculum_title(capsys):
     exercises.hint("conv_params")
-    assert capsys.readouterr().out.startswith("Hint for Exercise 4.1 (Conv2D parameters):\n")
+    assert capsys.readouterr().out.startswith("Hint for Exercise 4.2 (Conv2D parameters):\n")

@@ -51,3 +51,41 @@ def test_record_rejects_bad_names(name):
 def test_start_rejects_bad_notebook_names(notebook):
     with pytest.raises(ValueError, match="notebook's file name without .ipynb"):
         report.start(notebook)
+
+
+def test_last_run_reads_the_runners_timings(tmp_path, monkeypatch):
+    monkeypatch.setenv(config.BUILD_DIR_ENV, str(tmp_path))
+    report.start("05_demo")
+    assert report.last_run() == ""
+    path = report.timings_path(tmp_path, config.profile().name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"05_demo": 338.2, "06_other": 12}))
+    assert report.last_run() == "5 min 38 s the last time it ran here"
+    assert report.last_run("06_other") == "12 s the last time it ran here"
+    report.reset()
+
+
+def test_recorded_results_name_the_seed_and_backend(tmp_path, monkeypatch):
+    monkeypatch.setenv(config.BUILD_DIR_ENV, str(tmp_path))
+    monkeypatch.setenv(config.SEED_ENV, "3")
+    report.start("05_seeded")
+    report.record("answer", 1)
+    saved = report.read(report.results_path("05_seeded"))
+    assert saved["seed"] == 3 and saved["backend"] == "tensorflow"
+    report.reset()
+
+
+def test_run_line_names_profile_seed_and_last_time(tmp_path, monkeypatch):
+    monkeypatch.setenv(config.BUILD_DIR_ENV, str(tmp_path))
+    monkeypatch.setenv("COURSE_PROFILE", "fast")
+    monkeypatch.setenv(config.SEED_ENV, "2")
+    report.start("05_line")
+    assert report.run_line().startswith("profile: fast, seed: 2; no earlier run")
+    path = report.timings_path(tmp_path, "fast")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"05_line": 61}))
+    assert (
+        report.run_line()
+        == "profile: fast, seed: 2; this notebook took 1 min 1 s the last time it ran here"
+    )
+    report.reset()

@@ -4,7 +4,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from course_utils import config, runner
+from course_utils import config, report, runner
 
 
 def write_notebook(path, *sources):
@@ -105,7 +105,7 @@ def test_progress_says_how_long_the_last_run_took(tmp_path, capsys):
     runner.main([str(folder)])
     second = capsys.readouterr().out
     assert "[1/1] 00_quick.ipynb (last run here: " in second
-    seconds = runner.read_timings(config.build_dir(), config.profile().name)["00_quick"]
+    seconds = report.read_timings(config.build_dir(), config.profile().name)["00_quick"]
     assert 0 < seconds < 120
 
 

@@ -9,6 +9,7 @@ after it (`course_utils/backend/tensorflow.py`); no other module of the course
 imports tensorflow, jax or torch.
 
     loss, grads = backend.value_and_gradients(lambda: loss_of(model), model.trainable_weights)
+    score, grad = backend.value_and_input_gradient(lambda x: score_of(model(x)), images)
     backend.to_numpy(model(images))        # a NumPy array, whatever the device
 """
 
@@ -82,6 +83,38 @@ def value_and_gradients(fn, variables):
     (9.0, 6.0)
     """
     return _implementation("value_and_gradients").value_and_gradients(fn, list(variables))
+
+
+def value_and_input_gradient(fn, inputs):
+    """Calls `fn(inputs)` and returns its value and its gradient with respect to `inputs`.
+
+    The gradient with respect to data rather than weights: an input image
+    (saliency maps) or a layer's activations (Grad-CAM). `inputs` is not a
+    variable, so the framework is told to watch it (TensorFlow:
+    `tape.watch`). Where the value does not depend on `inputs` the gradient
+    is zero.
+
+    Args:
+        fn: a function of one tensor returning a scalar tensor, e.g. the sum
+            over a batch of each image's class score (images of a batch do
+            not interact in inference, so the gradient of the sum holds each
+            image's own gradient).
+        inputs: an array or tensor; converted to a float32 tensor.
+
+    Returns:
+        `(value, gradient)`: the scalar tensor and a tensor of the shape of
+        `inputs`.
+
+    Raises:
+        RuntimeError: on a backend this course has no gradient helper for yet.
+
+    >>> import keras
+    >>> value, grad = value_and_input_gradient(
+    ...     lambda x: keras.ops.sum(x * x), np.array([1.0, -2.0], dtype="float32"))
+    >>> float(value), to_numpy(grad).tolist()
+    (5.0, [2.0, -4.0])
+    """
+    return _implementation("value_and_input_gradient").value_and_input_gradient(fn, inputs)
 
 
 def to_numpy(tensor):

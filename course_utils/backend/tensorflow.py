@@ -46,6 +46,16 @@ def value_and_gradients(fn, variables):
     return value, tape.gradient(value, variables)
 
 
+def value_and_input_gradient(fn, inputs):
+    import tensorflow as tf
+
+    inputs = tf.convert_to_tensor(inputs, dtype=tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(inputs)
+        value = fn(inputs)
+    return value, tape.gradient(value, inputs, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+
+
 def devices():
     import tensorflow as tf
 

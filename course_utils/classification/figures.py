@@ -157,11 +157,11 @@ def plot_confident_mistakes(images, labels, probs, count=16, class_names=None, n
 
 
 def plot_comparison(results, smoothing=50, title=None):
-    """Plots the runs of `compare_training`: loss curves and test accuracies.
+    """Plots the runs of `compare_training`: loss curves and validation accuracies.
 
     Left: the training loss of every batch, averaged over a sliding window
     of `smoothing` batches (fewer for short runs, at most a quarter of the
-    batches), against the number of images seen. Right: the test
+    batches), against the number of images seen. Right: the validation
     accuracy each run reached.
 
     Args:
@@ -202,7 +202,7 @@ def plot_comparison(results, smoothing=50, title=None):
     loss_ax.set_title("training loss (log scale)")
     loss_ax.grid(alpha=0.3, which="both")
     loss_ax.legend(fontsize=8)
-    accuracies = [results[name].test_accuracy for name in names]
+    accuracies = [results[name].validation_accuracy for name in names]
     bars = accuracy_ax.barh(range(len(names)), accuracies, color=colours)
     accuracy_ax.set_yticks(range(len(names)))
     accuracy_ax.set_yticklabels(names, fontsize=8)
@@ -213,7 +213,7 @@ def plot_comparison(results, smoothing=50, title=None):
         accuracy_ax.text(
             value, bar.get_y() + bar.get_height() / 2, f" {value:.2%}", va="center", fontsize=8
         )
-    accuracy_ax.set_xlabel("test accuracy")
+    accuracy_ax.set_xlabel("validation accuracy")
     accuracy_ax.set_title("after training")
     if title:
         fig.suptitle(title)

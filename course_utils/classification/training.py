@@ -1,7 +1,7 @@
 """Training the seed CNN: comparing optimizers and losses, and the model later notebooks reuse.
 
     results = compare_training({"Adam": {"optimizer": "adam"}, "SGD": {"optimizer": "sgd"}},
-                               train_images, train_labels, test_images, test_labels)
+                               train_images, train_labels, val_images, val_labels)
     save_seed_cnn(model, test_accuracy=0.991, epochs=5)   # notebook 04
     model, note = load_or_train_seed_cnn()                # notebooks 06 and 08
 
@@ -33,14 +33,14 @@ class Run:
         history: the per-epoch `History.history` dict.
         batch_losses: the training loss of every batch, in order.
         batch_size: images per batch.
-        test_accuracy: accuracy on the test images after training.
+        validation_accuracy: accuracy on the validation images after training.
         seconds: training time in seconds.
     """
 
     history: dict
     batch_losses: np.ndarray
     batch_size: int
-    test_accuracy: float
+    validation_accuracy: float
     seconds: float
 
 
@@ -48,8 +48,8 @@ def compare_training(
     runs,
     train_images,
     train_labels,
-    test_images,
-    test_labels,
+    validation_images,
+    validation_labels,
     epochs=1,
     batch_size=32,
     seed=0,
@@ -70,7 +70,9 @@ def compare_training(
         train_images: float array `(n, height, width, channels)`, e.g. from
             `data.normalize_images`.
         train_labels: integer array `(n,)`.
-        test_images, test_labels: the same for measuring accuracy afterwards.
+        validation_images, validation_labels: the same for measuring accuracy
+            afterwards: images held out of the training data, not the test
+            set, since the comparison is used to choose.
         epochs: epochs per run.
         batch_size: images per batch.
         seed: the seed reset before each run.
@@ -97,9 +99,11 @@ def compare_training(
                 f"received {settings!r}."
             )
     train_images = _check_model_images(train_images, "train_images")
-    test_images = _check_model_images(test_images, "test_images")
+    validation_images = _check_model_images(validation_images, "validation_images")
     train_labels = check_labels(train_labels, size=len(train_images), name="train_labels")
-    test_labels = check_labels(test_labels, size=len(test_images), name="test_labels")
+    validation_labels = check_labels(
+        validation_labels, size=len(validation_images), name="validation_labels"
+    )
     epochs = checks.positive_int(epochs, "epochs")
     batch_size = checks.positive_int(batch_size, "batch_size")
     import keras
@@ -128,14 +132,14 @@ def compare_training(
             callbacks=[recorder],
         )
         seconds = time.perf_counter() - start
-        predicted = model.predict(test_images, verbose=0).argmax(axis=1)
-        accuracy = float((predicted == test_labels).mean())
+        predicted = model.predict(validation_images, verbose=0).argmax(axis=1)
+        accuracy = float((predicted == validation_labels).mean())
         results[name] = Run(
             history.history, np.array(recorder.losses), batch_size, accuracy, seconds
         )
         print(
             f"{name:<24} final training loss {history.history['loss'][-1]:.4f}, "
-            f"test accuracy {accuracy:.4f} ({seconds:.0f} s)"
+            f"validation accuracy {accuracy:.4f} ({seconds:.0f} s)"
         )
     return results
 

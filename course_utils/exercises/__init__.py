@@ -21,6 +21,7 @@ from course_utils.exercises.evaluation import check_classifier_score, check_cove
 from course_utils.exercises.gan import check_discriminator_loss, check_generator_loss
 from course_utils.exercises.gan_step import check_generator_step
 from course_utils.exercises.gradients import check_sgd_step, check_softmax_gradient
+from course_utils.exercises.interpretation import check_grad_cam_weights, check_occlusion
 from course_utils.exercises.pooling import check_avg_pool, check_max_pool, check_max_pool_backward
 from course_utils.exercises.segmentation import check_dice, check_iou
 from course_utils.exercises.softmax import check_cross_entropy, check_softmax
@@ -49,6 +50,8 @@ __all__ = [
     "check_generator_step",
     "check_classifier_score",
     "check_coverage_entropy",
+    "check_occlusion",
+    "check_grad_cam_weights",
     "hint",
     "solution",
 ]

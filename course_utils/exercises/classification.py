@@ -104,7 +104,7 @@ def check_conv_params(fn):
     ...     kh, kw = (kernel_size,) * 2 if isinstance(kernel_size, int) else kernel_size
     ...     return (kh * kw * in_channels + 1) * filters
     >>> check_conv_params(count)
-    ✓ Exercise 4.1 (Conv2D parameters): correct on all 8 cases.
+    ✓ Exercise 4.2 (Conv2D parameters): correct on all 8 cases.
     True
     """
     return run_checks("conv_params", fn, _conv_params_cases(), _compare_count)
@@ -168,7 +168,7 @@ def check_confusion_matrix(fn):
     ...     np.add.at(matrix, (labels, predictions), 1)
     ...     return matrix
     >>> check_confusion_matrix(count)
-    ✓ Exercise 4.2 (confusion matrix): correct on all 6 cases.
+    ✓ Exercise 4.3 (confusion matrix): correct on all 6 cases.
     True
     """
     return run_checks("confusion_matrix", fn, _confusion_cases(), _compare_matrix)
@@ -385,7 +385,7 @@ def check_seed_cnn(build_fn):
 
     >>> from course_utils import classification
     >>> check_seed_cnn(classification.build_seed_cnn)
-    ✓ Exercise 4.3 (the document's CNN): correct on all 4 cases.
+    ✓ Exercise 4.1 (the document's CNN): correct on all 4 cases.
     True
     """
     if isinstance(build_fn, _keras().Model):  # a model is callable: say what went wrong

@@ -63,12 +63,16 @@ def plot_scenes(images, masks, predicted=None, class_names=CLASS_NAMES, size=1.6
 
     One column per scene. Rows: the image, the true mask, and with `predicted`
     the predicted mask (titled with the scene's mean IoU) and the errors (wrong
-    pixels in red over the dimmed image). A legend names the class colours.
+    pixels in red over the dimmed image). To compare models on the same scenes,
+    pass `predicted` as a dict `{name: masks}`: one row of predicted masks per
+    model, labelled with its name and titled with the scene's mean IoU (no
+    error rows). A legend names the class colours.
 
     Args:
         images: array of shape `(n, height, width)` or `(n, height, width, 1)`.
         masks: integer masks of shape `(n, height, width)`.
-        predicted: optional predicted masks of the same shape.
+        predicted: optional predicted masks of the same shape, or a dict of
+            them, one per model (at most 4).
         class_names: names of the classes, background first.
         size: inches per picture.
         title: optional title of the figure.
@@ -77,12 +81,16 @@ def plot_scenes(images, masks, predicted=None, class_names=CLASS_NAMES, size=1.6
         The matplotlib Figure.
 
     Raises:
-        ValueError: if the shapes do not match or there are more than 12 scenes.
+        ValueError: if the shapes do not match, there are more than 12 scenes,
+            or `predicted` is an empty dict or holds more than 4 models.
 
     >>> images, masks = np.zeros((2, 8, 8, 1)), np.zeros((2, 8, 8), dtype=np.uint8)
     >>> fig = plot_scenes(images, masks, predicted=masks)
     >>> len(fig.axes)
     8
+    >>> fig = plot_scenes(images, masks, predicted={"a": masks, "b": masks, "c": masks})
+    >>> [fig.axes[2 * row].get_ylabel() for row in range(5)]
+    ['image', 'true mask', 'a', 'b', 'c']
     """
     images = np.asarray(images)
     if images.ndim == 4 and images.shape[-1] == 1:
@@ -97,7 +105,19 @@ def plot_scenes(images, masks, predicted=None, class_names=CLASS_NAMES, size=1.6
     num_classes = len(class_names)
     colored = colorize_masks(masks, num_classes)
     rows = [("image", images, None), ("true mask", colored, None)]
-    if predicted is not None:
+    compare = isinstance(predicted, dict)
+    if compare:
+        if not 1 <= len(predicted) <= 4:
+            raise ValueError(
+                "`predicted` as a dict must hold the masks of 1 to 4 models, {name: masks}; "
+                f"received {len(predicted)} entries. Compare at most 4 models per figure."
+            )
+        for name, model_masks in predicted.items():
+            model_masks = np.asarray(model_masks)
+            check_masks(masks, model_masks, num_classes)
+            scores = scene_iou(masks, model_masks, num_classes)
+            rows.append((str(name), colorize_masks(model_masks, num_classes), scores))
+    elif predicted is not None:
         predicted = np.asarray(predicted)
         check_masks(masks, predicted, num_classes)
         scores = scene_iou(masks, predicted, num_classes)
@@ -128,7 +148,7 @@ def plot_scenes(images, masks, predicted=None, class_names=CLASS_NAMES, size=1.6
         Patch(facecolor=CLASS_COLORS[i], edgecolor="0.6", label=name)
         for i, name in enumerate(class_names)
     ]
-    if predicted is not None:
+    if predicted is not None and not compare:
         handles.append(Patch(facecolor=ERROR_COLOR, edgecolor="0.6", label="error"))
     fig.legend(handles=handles, loc="center right", fontsize=8, frameon=False)
     if title:

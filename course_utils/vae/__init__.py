@@ -24,8 +24,8 @@ What lives where (every name below is also available as `vae.<name>`):
   and their `keras.ops` twins that the model trains with.
 - `layers`: `Sampling`, the reparameterization trick as a Keras layer.
 - `models`: `build_encoder`, `build_decoder`, `build_autoencoder`, `VAE`, `build_vae`.
-- `sampling`: `evaluate_elbo`, `encode`, `decode`, `sample_images`,
-  `interpolate`, `TUTORIAL_TEST_ELBO`.
+- `sampling`: `evaluate_elbo`, `encode`, `decode`, `reconstruct`,
+  `ink_overlap`, `sample_images`, `interpolate`.
 - `figures`: `plot_elbo_history`, `plot_latent_space`, `plot_manifold`,
   `plot_reconstructions`.
 - `training`: `vae_paths`, `save_vae`, `load_or_train_vae`: notebook 07 saves
@@ -48,11 +48,12 @@ from course_utils.vae.layers import Sampling
 from course_utils.vae.losses import kl_divergence, reconstruction_loss, reparameterize
 from course_utils.vae.models import VAE, build_autoencoder, build_decoder, build_encoder, build_vae
 from course_utils.vae.sampling import (
-    TUTORIAL_TEST_ELBO,
     decode,
     encode,
     evaluate_elbo,
+    ink_overlap,
     interpolate,
+    reconstruct,
     sample_images,
 )
 from course_utils.vae.training import load_or_train_vae, save_vae, vae_paths
@@ -60,7 +61,6 @@ from course_utils.vae.training import load_or_train_vae, save_vae, vae_paths
 __all__ = [
     "BINARIZE_THRESHOLD",
     "IMAGE_SHAPE",
-    "TUTORIAL_TEST_ELBO",
     "VAE",
     "Sampling",
     "binarize",
@@ -71,6 +71,7 @@ __all__ = [
     "decode",
     "encode",
     "evaluate_elbo",
+    "ink_overlap",
     "interpolate",
     "kl_divergence",
     "load_binarized_mnist",
@@ -79,6 +80,7 @@ __all__ = [
     "plot_latent_space",
     "plot_manifold",
     "plot_reconstructions",
+    "reconstruct",
     "reconstruction_loss",
     "reparameterize",
     "sample_images",

@@ -11,9 +11,9 @@ Each returns the matplotlib Figure.
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_utils import checks, inference, plotting
+from course_utils import checks, plotting
 from course_utils.vae import _checks
-from course_utils.vae.sampling import decode, encode
+from course_utils.vae.sampling import decode, encode, reconstruct
 
 
 def plot_elbo_history(history, title=None):
@@ -191,12 +191,9 @@ def plot_reconstructions(model, images, count=10, title=None):
     (6, 'rebuilt')
     """
     count = checks.positive_int(count, "count")
-    if hasattr(model, "encoder") and hasattr(model, "decoder"):
-        images = _checks.model_images(images, model.encoder)[:count]
-        rebuilt = decode(model.decoder, encode(model.encoder, images))
-    else:
-        images = _checks.model_images(images, model)[:count]
-        rebuilt = inference.run_in_batches(model, images)[0]
+    is_vae = hasattr(model, "encoder") and hasattr(model, "decoder")
+    images = _checks.model_images(images, model.encoder if is_vae else model)[:count]
+    rebuilt = reconstruct(model, images)
     count = len(images)
     fig, axes = plt.subplots(2, count, figsize=(1.4 * count + 0.6, 3.4), squeeze=False)
     for row, (batch, name) in enumerate(((images, "input"), (rebuilt, "rebuilt"))):

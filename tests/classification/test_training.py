@@ -71,7 +71,7 @@ def test_compare_training_sparse_and_one_hot_losses_agree():
         # The recovered per-batch losses average to what Keras reports per epoch.
         epoch_means = run.batch_losses.reshape(2, 6).mean(axis=1)
         np.testing.assert_allclose(epoch_means, run.history["loss"], rtol=1e-4)
-        assert 0 <= run.test_accuracy <= 1 and run.seconds > 0
+        assert 0 <= run.validation_accuracy <= 1 and run.seconds > 0
     sparse, one_hot = results["sparse"], results["one-hot"]
     np.testing.assert_allclose(sparse.batch_losses, one_hot.batch_losses, rtol=1e-3)
     assert sparse.batch_losses[0] == pytest.approx(one_hot.batch_losses[0], rel=1e-5)

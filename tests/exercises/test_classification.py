@@ -54,7 +54,7 @@ WRONG_CONV_PARAMS = {
 @pytest.mark.parametrize("name", RIGHT_CONV_PARAMS)
 def test_conv_params_checker_accepts_right_answers(name, capsys):
     assert exercises.check_conv_params(RIGHT_CONV_PARAMS[name]) is True
-    assert capsys.readouterr().out.startswith("✓ Exercise 4.1 (Conv2D parameters): correct on all")
+    assert capsys.readouterr().out.startswith("✓ Exercise 4.2 (Conv2D parameters): correct on all")
 
 
 def test_conv_params_checker_accepts_the_solution_it_prints(capsys):
@@ -69,9 +69,9 @@ def test_conv_params_checker_rejects_wrong_answers(name, capsys):
     assert exercises.check_conv_params(WRONG_CONV_PARAMS[name]) is False
     out = capsys.readouterr().out
     if name == "not attempted":
-        assert out.startswith("○ Exercise 4.1 (Conv2D parameters): not attempted yet")
+        assert out.startswith("○ Exercise 4.2 (Conv2D parameters): not attempted yet")
     else:
-        assert out.startswith("✗ Exercise 4.1 (Conv2D parameters): on ")
+        assert out.startswith("✗ Exercise 4.2 (Conv2D parameters): on ")
 
 
 @pytest.mark.parametrize(
@@ -132,7 +132,7 @@ WRONG_CONFUSION = {
 @pytest.mark.parametrize("name", RIGHT_CONFUSION)
 def test_confusion_checker_accepts_right_answers(name, capsys):
     assert exercises.check_confusion_matrix(RIGHT_CONFUSION[name]) is True
-    assert capsys.readouterr().out.startswith("✓ Exercise 4.2 (confusion matrix): correct on all")
+    assert capsys.readouterr().out.startswith("✓ Exercise 4.3 (confusion matrix): correct on all")
 
 
 def test_confusion_checker_accepts_the_solution_it_prints(capsys):
@@ -147,9 +147,9 @@ def test_confusion_checker_rejects_wrong_answers(name, capsys):
     assert exercises.check_confusion_matrix(WRONG_CONFUSION[name]) is False
     out = capsys.readouterr().out
     if name == "not attempted":
-        assert out.startswith("○ Exercise 4.2 (confusion matrix): not attempted yet")
+        assert out.startswith("○ Exercise 4.3 (confusion matrix): not attempted yet")
     else:
-        assert out.startswith("✗ Exercise 4.2 (confusion matrix): on ")
+        assert out.startswith("✗ Exercise 4.3 (confusion matrix): on ")
 
 
 @pytest.mark.parametrize(
@@ -165,9 +165,9 @@ def test_confusion_checker_explains_known_mistakes(name, explanation, capsys):
     assert explanation in capsys.readouterr().out
 
 
-# Exercise 4.3: the document's CNN, built and compiled by the learner.
+# Exercise 4.1: the document's CNN, built and compiled by the learner.
 
-SEED_TITLE = "Exercise 4.3 (the document's CNN)"
+SEED_TITLE = "Exercise 4.1 (the document's CNN)"
 
 
 def seed_cnn(

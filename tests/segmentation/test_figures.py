@@ -80,3 +80,37 @@ def test_plot_class_iou_compares_models():
         ValueError, match=r"one IoU per class, shape \(11,\); received shape \(10,\)"
     ):
         segmentation.plot_class_iou(np.ones(10))
+
+
+def test_plot_scenes_compares_models_row_by_row(random_masks):
+    y_true, first = random_masks(7, (3, 10, 12), 11)
+    _, second = random_masks(8, (3, 10, 12), 11)
+    second = np.where(np.random.default_rng(1).random(second.shape) < 0.5, 0, second)
+    images = np.zeros((3, 10, 12))
+    fig = segmentation.plot_scenes(images, y_true, {"U-Net": first, "plain": second})
+    assert len(fig.axes) == 4 * 3
+    rows = [fig.axes[row * 3].get_ylabel() for row in range(4)]
+    assert rows == ["image", "true mask", "U-Net", "plain"]
+    for row, model_masks in ((2, first), (3, second)):
+        scores = segmentation.scene_iou(y_true, model_masks)
+        titles = [fig.axes[row * 3 + k].get_title() for k in range(3)]
+        assert titles == [f"IoU {s:.2f}" for s in scores]
+        np.testing.assert_allclose(
+            fig.axes[row * 3 + 2].images[0].get_array(),
+            segmentation.CLASS_COLORS[model_masks[2]],
+        )
+    labels = [text.get_text() for text in fig.legends[0].get_texts()]
+    assert labels == list(segmentation.CLASS_NAMES)  # no error colour without error rows
+
+
+@pytest.mark.parametrize(
+    "predicted, match",
+    [
+        ({}, r"1 to 4 models.*received 0 entries"),
+        ({str(k): np.zeros((2, 8, 8), np.uint8) for k in range(5)}, r"received 5 entries"),
+        ({"a": np.zeros((2, 8, 9), np.uint8)}, r"same shape"),
+    ],
+)
+def test_plot_scenes_rejects_a_bad_comparison(predicted, match):
+    with pytest.raises(ValueError, match=match):
+        segmentation.plot_scenes(np.zeros((2, 8, 8)), np.zeros((2, 8, 8), np.uint8), predicted)

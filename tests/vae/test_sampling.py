@@ -78,3 +78,54 @@ def test_sample_decode_and_interpolate():
         vae.decode(model, np.zeros((3, 5)))
     with pytest.raises(ValueError, match="`count` must be a positive integer"):
         vae.sample_images(model, 0)
+
+
+def test_reconstruct_decodes_the_mean_or_runs_the_autoencoder():
+    images = vae.binarize(RNG.random((6, 28, 28, 1)))
+    model = vae.build_vae(3, seed=0)
+    mean, _ = (keras.ops.convert_to_numpy(t) for t in model.encoder(images))
+    expected = keras.ops.convert_to_numpy(model.decoder(mean))
+    np.testing.assert_allclose(vae.reconstruct(model, images), expected, atol=1e-6)
+    np.testing.assert_allclose(vae.reconstruct(model, images[..., 0]), expected, atol=1e-6)
+    autoencoder = vae.build_autoencoder(2)
+    got = vae.reconstruct(autoencoder, images, batch_size=4)
+    np.testing.assert_allclose(got, keras.ops.convert_to_numpy(autoencoder(images)), atol=1e-6)
+    assert got.shape == (6, 28, 28, 1) and got.dtype == np.float32
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        vae.reconstruct(model, images * 255)
+
+
+def _overlap_by_sets(image, rebuilt, threshold):
+    """The reference: the IoU of two sets of (row, column) positions."""
+    on = {index for index, value in np.ndenumerate(image) if value > threshold}
+    drawn = {index for index, value in np.ndenumerate(rebuilt) if value > threshold}
+    return 1.0 if not on | drawn else len(on & drawn) / len(on | drawn)
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.2])
+def test_ink_overlap_equals_the_iou_of_the_sets_of_pixels_on(threshold):
+    images = vae.binarize(RNG.random((5, 28, 28)) ** 3)  # about a tenth of the pixels on
+    rebuilt = np.clip(images * 0.45 + RNG.random((5, 28, 28)) * 0.7, 0, 1)  # ink missed, added
+    rebuilt[3] = images[3]  # a perfect copy
+    rebuilt[4] = 1 - images[4]  # no common pixel
+    got = vae.ink_overlap(images[..., None], rebuilt[..., None], threshold=threshold)
+    expected = [_overlap_by_sets(a, b, threshold) for a, b in zip(images, rebuilt)]
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    assert got[3] == 1.0 and got[4] == 0.0 and 0 < got[:3].min() < got[:3].max() < 1
+    blank = np.zeros((2, 28, 28))
+    np.testing.assert_array_equal(vae.ink_overlap(blank, blank), [1.0, 1.0])
+
+
+@pytest.mark.parametrize(
+    "images, rebuilt, kwargs, match",
+    [
+        (np.zeros((2, 28, 28)), np.zeros((3, 28, 28)), {}, "same shape"),
+        (np.zeros((0, 28, 28)), np.zeros((0, 28, 28)), {}, "n >= 1"),
+        (np.zeros((2, 28, 28)), np.full((2, 28, 28), 2.0), {}, r"`rebuilt`.*\[0, 1\]"),
+        (np.zeros((2, 28, 28)), np.zeros((2, 28, 28)), {"threshold": 1}, "strictly between"),
+        (np.zeros((2, 28, 28)), np.zeros((2, 28, 28)), {"threshold": "half"}, "threshold"),
+    ],
+)
+def test_ink_overlap_rejects_bad_input(images, rebuilt, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        vae.ink_overlap(images, rebuilt, **kwargs)
