@@ -101,7 +101,9 @@ def layers_with_weights(model):
     return [layer.name for layer in reversed(model.layers) if layer.weights]
 
 
-def randomization_check(model, images, class_index, method, method_kwargs=None, seed=0):
+def randomization_check(
+    model, images, class_index, method, method_kwargs=None, seed=0, pixels=None
+):
     """Runs the cascading randomization test of a method's maps (Adebayo et al. 2018).
 
     For each layer with weights, from the output down, a clone of the model
@@ -120,6 +122,11 @@ def randomization_check(model, images, class_index, method, method_kwargs=None, 
             `integrated_gradients`.
         method_kwargs: optional dict of more keyword arguments for `method`.
         seed: seed of the re-initialization; the same seed, the same result.
+        pixels: optional boolean array `(n, height, width)`: compare the maps
+            on these pixels only, e.g. `images[..., 0] > 0` for the ink of a
+            digit. Methods that multiply by the pixel (integrated gradients
+            from a black baseline) give every black pixel 0 in any model, and
+            so many tied zeros make any two maps look alike.
 
     Returns:
         A `RandomizationResult`.
@@ -145,6 +152,15 @@ def randomization_check(model, images, class_index, method, method_kwargs=None, 
             f"{type(method_kwargs).__name__}. E.g. method_kwargs={{'steps': 20}}."
         )
     seed = checks.integer(seed, "seed", fix="E.g. seed=0.")
+    if pixels is not None:
+        pixels = np.asarray(pixels)
+        if pixels.dtype != bool or pixels.shape != images.shape[:3]:
+            raise ValueError(
+                f"`pixels` must be a boolean array of shape {images.shape[:3]} (one mask per "
+                f"image); received {pixels.dtype} of shape {pixels.shape}. E.g. "
+                "pixels=images[..., 0] > 0."
+            )
+        pixels = pixels.reshape(len(images), -1)
     names = layers_with_weights(model)
     if not names:
         raise ValueError(f"`model` {model.name!r} has no layer with weights to randomize.")
@@ -158,12 +174,15 @@ def randomization_check(model, images, class_index, method, method_kwargs=None, 
             "randomization test needs a Sequential or functional model."
         ) from None
     cascade.set_weights(model.get_weights())
-    trained = _absolute_maps(method(model, images, class_index, **method_kwargs), len(images))
+    trained = _absolute_maps(method(model, images, class_index, **method_kwargs), images)
     per_image = np.empty((len(names), len(images)))
     for step, name in enumerate(names):
         cascade.get_layer(name).set_weights(fresh.get_layer(name).get_weights())
-        maps = _absolute_maps(method(cascade, images, class_index, **method_kwargs), len(images))
-        per_image[step] = [spearman(a, b) for a, b in zip(trained, maps)]
+        maps = _absolute_maps(method(cascade, images, class_index, **method_kwargs), images)
+        per_image[step] = [
+            spearman(a, b) if pixels is None else spearman(a[keep], b[keep])
+            for a, b, keep in zip(trained, maps, pixels if pixels is not None else trained)
+        ]
     with np.errstate(all="ignore"):
         counted = np.isfinite(per_image).sum(axis=1)
         correlations = np.where(
@@ -175,10 +194,14 @@ def randomization_check(model, images, class_index, method, method_kwargs=None, 
     return RandomizationResult(label, tuple(names), correlations, per_image)
 
 
-def _absolute_maps(maps, count):
+def _absolute_maps(maps, images):
+    """|maps| as one row of pixels per image (a channel axis summed, as the figures do)."""
+    count = len(images)
     array = np.abs(np.asarray(maps, dtype=np.float64))
     if array.ndim < 2 or len(array) != count:
         raise ValueError(
             f"`method` must return one map per image ({count}); it returned shape {array.shape}."
         )
+    if array.ndim == 4 and array.shape[1:3] == images.shape[1:3]:
+        array = array.sum(axis=-1)
     return array.reshape(count, -1)

@@ -92,3 +92,32 @@ def test_bad_arguments_are_explained(cnn, bars, kwargs, match):
     arguments = {"method": interpretation.saliency, **kwargs}
     with pytest.raises(ValueError, match=match):
         interpretation.randomization_check(cnn, bars[0][:2], 0, **arguments)
+
+
+def test_pixels_restricts_the_comparison_to_a_mask(cnn, bars):
+    """Maps that share many zeros look alike; a mask compares them where they may differ."""
+    images, labels = bars[0][:4], bars[1][:4]
+    rng = np.random.default_rng(0)
+    noise = {}
+
+    def zeros_outside(model, images, class_index):
+        # 0 outside the first half of every row, random inside: the zeros tie in every model.
+        key = id(model)
+        noise.setdefault(key, rng.random(images.shape[:3]))
+        maps = noise[key].copy()
+        maps[:, :, images.shape[2] // 2 :] = 0.0
+        return maps
+
+    half = np.zeros(images.shape[:3], dtype=bool)
+    half[:, :, : images.shape[2] // 2] = True
+    whole = interpretation.randomization_check(cnn, images, labels, zeros_outside)
+    masked = interpretation.randomization_check(cnn, images, labels, zeros_outside, pixels=half)
+    trained = noise[id(cnn)]
+    last = list(noise.values())[-1]
+    expected = np.mean(
+        [interpretation.spearman(a[m], b[m]) for a, b, m in zip(trained, last, half)]
+    )
+    assert masked.correlations[-1] == pytest.approx(expected)
+    assert whole.correlations[-1] > masked.correlations[-1] + 0.3  # the tied zeros inflate it
+    with pytest.raises(ValueError, match="`pixels` must be a boolean array of shape"):
+        interpretation.randomization_check(cnn, images, labels, zeros_outside, pixels=half[:2])
