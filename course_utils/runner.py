@@ -153,6 +153,36 @@ def write_timing(out_dir, profile_name, notebook, seconds):
     )
 
 
+def with_earlier_runs(rows, folder, out_dir, profile_name):
+    """`rows`, plus a row for every other notebook of `folder` that an earlier run left in
+    `out_dir` (its HTML page and recorded numbers, in this profile), in course order.
+
+    So that `--only 04` keeps the front page whole: the notebooks it did not run keep
+    their last page, time and numbers, marked "earlier run".
+    """
+    ran = {row["notebook"] for row in rows}
+    merged = list(rows)
+    timings = report.read_timings(out_dir, profile_name)
+    for path in find_notebooks(folder):
+        stem = path.stem
+        recorded = report.read(out_dir / "results" / f"{stem}.{profile_name}.json")
+        if stem in ran or recorded is None or not (out_dir / "html" / f"{stem}.html").is_file():
+            continue
+        thumbnail = f"{site.THUMBNAIL_FOLDER}/{stem}.png"
+        merged.append(
+            {
+                "notebook": stem,
+                "seconds": float(timings.get(stem, 0.0)),
+                "status": "ok",
+                "note": "earlier run",
+                "error": None,
+                "values": recorded.get("values", {}),
+                "thumbnail": thumbnail if (out_dir / "html" / thumbnail).is_file() else None,
+            }
+        )
+    return sorted(merged, key=lambda row: row["notebook"])
+
+
 def store_checked_outputs(source_path, executed):
     """Writes `executed`'s outputs of checked cells (see `is_checked`) into the source
     notebook and clears all other outputs, so the committed file stays small."""
@@ -255,7 +285,9 @@ def main(argv=None):
         )
         if row["error"]:
             print(f"    FAILED in {row['error']}", flush=True)
-    index = site.write_index(rows, out_dir, profile.name)
+    index = site.write_index(
+        with_earlier_runs(rows, args.folder, out_dir, profile.name), out_dir, profile.name
+    )
     print()
     print(format_table(rows))
     print(

@@ -99,6 +99,8 @@ def index_html(rows, profile_name, backend_name=None):
         status = html.escape(row["status"])
         if row.get("error"):
             status += f"<br><small>{html.escape(row['error'])}</small>"
+        if row.get("note"):
+            status += f"<br><small>{html.escape(row['note'])}</small>"
         thumb = (
             f'<a href="{name}.html"><img src="{html.escape(row["thumbnail"])}" alt="a figure of '
             f'{name}"></a>'

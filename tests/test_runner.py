@@ -121,3 +121,12 @@ def test_update_checked_keeps_the_outputs_of_tagged_cells(tmp_path, monkeypatch)
     source = nbformat.read(folder / "00_tags.ipynb", as_version=4)
     assert source.cells[1].outputs[0]["text"] == "kept\n"
     assert source.cells[2].outputs == []
+
+
+def test_a_partial_run_keeps_the_front_page_whole(folder):
+    """`--only 01` after a full run: 00's row stays on index.html, marked as an earlier run."""
+    runner.main([str(folder)])
+    assert runner.main([str(folder), "--only", "01"]) == 1
+    page = (config.build_dir() / "html" / "index.html").read_text()
+    assert "00_demo" in page and "01_broken" in page and "earlier run" in page
+    assert "answer" in page  # 00's recorded number, read back from its results file
