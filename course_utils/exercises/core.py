@@ -246,6 +246,58 @@ def compare_scalar_explained(got, expected):
     return problem
 
 
+def as_numbers(got):
+    """`got` as a float64 array and None, or None and the reason it cannot be one (never raises).
+
+    >>> as_numbers([1, 2])[0].tolist(), as_numbers(None)[1]
+    ([1.0, 2.0], 'your function returned None: did you forget `return`?')
+    """
+    if got is None:
+        return None, "your function returned None: did you forget `return`?"
+    try:
+        return np.asarray(got, dtype=np.float64), None
+    except Exception as error:  # a ragged list, an object whose __array__ raises, ...
+        return None, (
+            f"your answer, a {type(got).__name__}, cannot be read as an array of numbers "
+            f"({type(error).__name__}: {error}); return a NumPy array"
+        )
+
+
+def arrays_match(array, expected, atol, rtol):
+    """True when two arrays have the same shape and values within the tolerances."""
+    return array.shape == expected.shape and np.allclose(array, expected, atol=atol, rtol=rtol)
+
+
+def compare_arrays_explained(got, expected, atol, rtol):
+    """Like `compare_arrays`, and names the known mistake a wrong array matches.
+
+    Args:
+        got: the learner's array.
+        expected: `(value, mistakes)`: the right array and a list of
+            `(wrong_array, explanation)` pairs, the arrays typical mistakes give.
+        atol, rtol: the tolerances of the comparison.
+
+    Returns:
+        None when `got` is right; otherwise what is wrong, with the explanation
+        of the first mistake `got` equals (mistakes that give the right array
+        are skipped: they explain nothing).
+
+    >>> compare_arrays_explained([2.0], (np.ones(1), [(np.full(1, 2.0), "doubled")]), 1e-8, 1e-6)
+    'the values differ: at index (0,) expected 1, got 2 (largest difference 1): doubled'
+    """
+    value, mistakes = expected
+    array, problem = as_numbers(got)
+    if problem:
+        return problem
+    problem = compare_arrays(array, value, atol=atol, rtol=rtol)
+    if problem is None:
+        return None
+    for wrong, explanation in mistakes:
+        if not arrays_match(wrong, value, atol, rtol) and arrays_match(array, wrong, atol, rtol):
+            return f"{problem}: {explanation}"
+    return problem
+
+
 def _copy(value):
     return value.copy() if isinstance(value, np.ndarray) else value
 

@@ -8,7 +8,15 @@ that a failing answer that equals one of them is told which mistake it is.
 import numpy as np
 
 from course_utils import softmax as reference
-from course_utils.exercises.core import Case, compare_arrays, register, run_checks
+from course_utils.exercises.core import (
+    Case,
+    arrays_match,
+    as_numbers,
+    compare_arrays,
+    compare_arrays_explained,
+    register,
+    run_checks,
+)
 
 register(
     "softmax_gradient",
@@ -296,36 +304,13 @@ def check_sgd_step(fn):
     return run_checks("sgd_step", fn, _sgd_step_cases(), _compare_step)
 
 
-def _as_numbers(got):
-    """`got` as a float64 array, or the reason it cannot be one (never raises)."""
-    if got is None:
-        return None, "your function returned None: did you forget `return`?"
-    try:
-        return np.asarray(got, dtype=np.float64), None
-    except Exception as error:  # a ragged list, an object whose __array__ raises, ...
-        return None, (
-            f"your answer, a {type(got).__name__}, cannot be read as an array of numbers "
-            f"({type(error).__name__}: {error}); return a NumPy array"
-        )
-
-
 def _matches(array, expected):
-    return array.shape == expected.shape and np.allclose(array, expected, atol=_ATOL, rtol=_RTOL)
+    return arrays_match(array, expected, _ATOL, _RTOL)
 
 
 def _compare_explained(got, expected):
     """What is wrong with array `got`, naming the typical mistake it equals, or None."""
-    value, mistakes = expected
-    array, problem = _as_numbers(got)
-    if problem:
-        return problem
-    problem = compare_arrays(array, value, atol=_ATOL, rtol=_RTOL)
-    if problem is None:
-        return None
-    for wrong, explanation in mistakes:
-        if not _matches(wrong, value) and _matches(array, wrong):
-            return f"{problem}: {explanation}"
-    return problem
+    return compare_arrays_explained(got, expected, _ATOL, _RTOL)
 
 
 def _compare_step(got, expected):
@@ -347,7 +332,7 @@ def _compare_step(got, expected):
         return f"expected a pair (new_weights, new_bias), got {what}"
     arrays = []
     for name, part, reference_part in (("weights", parts[0], weights), ("bias", parts[1], bias)):
-        array, problem = _as_numbers(part)
+        array, problem = as_numbers(part)
         if problem is None:
             problem = compare_arrays(array, reference_part, atol=_ATOL, rtol=_RTOL)
         if problem and array is None:

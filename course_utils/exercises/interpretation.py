@@ -9,7 +9,13 @@ that equals one of them is told which mistake it is.
 import numpy as np
 
 from course_utils import interpretation as reference
-from course_utils.exercises.core import Case, compare_arrays, register, run_checks
+from course_utils.exercises.core import (
+    Case,
+    arrays_match,
+    compare_arrays_explained,
+    register,
+    run_checks,
+)
 
 NAMES = ("occlusion", "grad_cam_weights")
 
@@ -344,33 +350,10 @@ def check_grad_cam_weights(fn):
     return run_checks("grad_cam_weights", fn, _grad_cam_cases(), _compare_explained)
 
 
-def _as_numbers(got):
-    """`got` as a float64 array, or the reason it cannot be one (never raises)."""
-    if got is None:
-        return None, "your function returned None: did you forget `return`?"
-    try:
-        return np.asarray(got, dtype=np.float64), None
-    except Exception as error:  # a ragged list, an object whose __array__ raises, ...
-        return None, (
-            f"your answer, a {type(got).__name__}, cannot be read as an array of numbers "
-            f"({type(error).__name__}: {error}); return a NumPy array"
-        )
-
-
 def _matches(array, expected):
-    return array.shape == expected.shape and np.allclose(array, expected, atol=_ATOL, rtol=_RTOL)
+    return arrays_match(array, expected, _ATOL, _RTOL)
 
 
 def _compare_explained(got, expected):
     """What is wrong with array `got`, naming the typical mistake it equals, or None."""
-    value, mistakes = expected
-    array, problem = _as_numbers(got)
-    if problem:
-        return problem
-    problem = compare_arrays(array, value, atol=_ATOL, rtol=_RTOL)
-    if problem is None:
-        return None
-    for wrong, explanation in mistakes:
-        if not _matches(wrong, value) and _matches(array, wrong):
-            return f"{problem}: {explanation}"
-    return problem
+    return compare_arrays_explained(got, expected, _ATOL, _RTOL)
