@@ -15,16 +15,31 @@ def keras_gradients(images, kernels, grad_output, strides=1, padding="valid"):
     The loss `sum(Conv2D(images) * grad_output)` has `grad_output` as its
     gradient with respect to the layer's output, so its gradients with respect
     to the images and the kernel are what the backward pass must return.
+    For a strided 1x1 kernel the reference is the same function written with
+    unit stride: a 1x1 window with stride (sh, sw) reads exactly the pixels
+    `images[:, ::sh, ::sw]`, with or without "same" padding (which pads
+    nothing for a 1x1 kernel). oneDNN's strided 1x1 backward-weights kernel
+    gives wrong gradients, or crashes, on AVX2-only CPUs
+    (uxlfoundation/oneDNN#6035); the identity keeps the reference right there.
     """
+    sh, sw = (strides, strides) if isinstance(strides, int) else strides
+    one_by_one = tuple(kernels.shape[:2]) == (1, 1) and (sh, sw) != (1, 1)
     layer = keras.layers.Conv2D(
-        kernels.shape[-1], kernels.shape[:2], strides=strides, padding=padding, use_bias=False
+        kernels.shape[-1],
+        kernels.shape[:2],
+        strides=1 if one_by_one else strides,
+        padding=padding,
+        use_bias=False,
     )
     layer.build(images.shape)
     layer.set_weights([kernels])
     inputs = keras.Variable(images)
-    _, (grad_images, grad_kernels) = backend.value_and_gradients(
-        lambda: keras.ops.sum(layer(inputs) * grad_output), [inputs, layer.kernel]
-    )
+
+    def loss():
+        seen = inputs[:, ::sh, ::sw, :] if one_by_one else inputs
+        return keras.ops.sum(layer(seen) * grad_output)
+
+    _, (grad_images, grad_kernels) = backend.value_and_gradients(loss, [inputs, layer.kernel])
     return backend.to_numpy(grad_images), backend.to_numpy(grad_kernels)
 
 
