@@ -130,7 +130,12 @@ _course_seed = seed  # `set_seed`'s argument is called `seed` too
 
 
 def set_seed(seed=None):
-    """Seeds Python, NumPy and the Keras backend so runs can be repeated.
+    """Seeds Python, NumPy, Keras and its backend's framework so runs can be repeated.
+
+    `keras.utils.set_random_seed` does it all: Python's `random`, NumPy,
+    Keras' own generator (what `keras.random` draws from, and the only one
+    on JAX), TensorFlow's global seed (whenever TensorFlow is installed, for
+    `tf.data`) and, on PyTorch, `torch.manual_seed`.
 
     Args:
         seed: a non-negative integer; `None` (the default) for the course's
@@ -183,17 +188,21 @@ def device_report():
     """Describes the software and hardware the course runs on.
 
     Returns:
-        A dict with `keras`, `backend`, `tensorflow` (its version, None when
-        TensorFlow is not the backend or not installed), `gpus` (names of the
-        GPUs the backend sees; empty on a CPU machine) and `cpus`.
+        A dict with `keras` (its version), `backend` (the framework under
+        Keras: "TensorFlow", "JAX" or "PyTorch"), `version` (that
+        framework's version, None if it is not installed), `gpus` (the GPUs
+        it sees, through its own API; empty on a CPU machine) and `cpus`.
+
+    >>> sorted(device_report())
+    ['backend', 'cpus', 'gpus', 'keras', 'version']
     """
     import keras
 
     framework = backend.devices()
     return {
         "keras": keras.__version__,
-        "backend": keras.backend.backend(),
-        "tensorflow": framework["version"] if framework["framework"] == "tensorflow" else None,
+        "backend": backend.title(framework["framework"]),
+        "version": framework["version"],
         "gpus": framework["gpus"],
         "cpus": os.cpu_count(),
     }
@@ -226,8 +235,10 @@ def build_dir():
 def model_path(name):
     """Where a notebook saves a trained model, so that later notebooks can load it.
 
-    `build/models/<name>.keras` in the full profile and `<name>.fast.keras` in
-    the fast one, so a quick CI run never replaces a model trained for real.
+    `build/models/<name>.<backend>.keras` in the full profile and
+    `<name>.fast.<backend>.keras` in the fast one (e.g. `seed_cnn.jax.keras`),
+    so a quick CI run never replaces a model trained for real, and a run on
+    one backend never replaces another's.
 
     Args:
         name: the model's name, e.g. `"seed_cnn"` (letters, digits, `_`, `-`).
@@ -235,7 +246,7 @@ def model_path(name):
     Raises:
         ValueError: if `name` is empty or holds other characters.
 
-    >>> model_path("seed_cnn").name in ("seed_cnn.keras", "seed_cnn.fast.keras")
+    >>> model_path("seed_cnn").name == f"seed_cnn{run_suffix()}.keras"
     True
     """
     if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_-]+", name):
@@ -245,5 +256,13 @@ def model_path(name):
         )
     folder = build_dir() / "models"
     folder.mkdir(parents=True, exist_ok=True)
-    suffix = ".fast.keras" if profile().is_fast else ".keras"
-    return folder / f"{name}{suffix}"
+    return folder / f"{name}{run_suffix()}.keras"
+
+
+def run_suffix():
+    """What names a run's files: `.fast` in the fast profile, then the backend.
+
+    >>> run_suffix() in (".tensorflow", ".fast.tensorflow", ".jax", ".fast.jax", ".torch", ".fast.torch")
+    True
+    """
+    return (".fast" if profile().is_fast else "") + f".{backend.name()}"

@@ -3,7 +3,7 @@
     report.start("04_cnn_classifier")      # once, in the set-up cell
     report.record("test_accuracy", 0.9906)
 
-Each notebook's numbers land in `build/results/<notebook>.<profile>.json`.
+Each notebook's numbers land in `build/results/<notebook>.<profile>.<backend>.json`.
 """
 
 import datetime
@@ -117,7 +117,8 @@ def run_line():
         if last
         else "no earlier run of this notebook is recorded here (`make run` records them)"
     )
-    return f"profile: {config.profile().name}, seed: {config.seed()}; {when}"
+    title = backend.title()
+    return f"profile: {config.profile().name}, seed: {config.seed()}, backend: {title}; {when}"
 
 
 def format_seconds(seconds):
@@ -151,11 +152,12 @@ def current_notebook():
 
 
 def results_path(notebook, profile_name=None):
-    """Path of the JSON file for `notebook` in a profile (the current one by default)."""
+    """Path of the JSON file for `notebook` in a profile (the current one by default),
+    on the current backend: `build/results/<notebook>.<profile>.<backend>.json`."""
     name = profile_name or config.profile().name
     folder = config.build_dir() / "results"
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{notebook}.{name}.json"
+    return folder / f"{notebook}.{name}.{backend.name()}.json"
 
 
 def read(path):

@@ -165,7 +165,7 @@ def with_earlier_runs(rows, folder, out_dir, profile_name):
     timings = report.read_timings(out_dir, profile_name)
     for path in find_notebooks(folder):
         stem = path.stem
-        recorded = report.read(out_dir / "results" / f"{stem}.{profile_name}.json")
+        recorded = report.read(out_dir / "results" / f"{stem}.{profile_name}.{backend.name()}.json")
         if stem in ran or recorded is None or not (out_dir / "html" / f"{stem}.html").is_file():
             continue
         thumbnail = f"{site.THUMBNAIL_FOLDER}/{stem}.png"
@@ -205,26 +205,31 @@ def is_checked(cell):
     return CHECK_TAG in tags or cell.source.lstrip().startswith(CHECK_MARK)
 
 
-def format_table(rows):
+def format_table(rows, backend_name=None):
     """Formats the results as a plain-text table, one notebook a row.
 
     >>> print(format_table([{"notebook": "00_setup", "seconds": 3.21, "status": "ok",
-    ...                      "values": {"train_images": 60000}}]))
-    notebook  seconds  status  recorded
-    --------  -------  ------  ------------------
-    00_setup      3.2  ok      train_images=60000
+    ...                      "values": {"train_images": 60000}}], "jax"))
+    notebook  seconds  backend  status  recorded
+    --------  -------  -------  ------  ------------------
+    00_setup      3.2  JAX      ok      train_images=60000
     """
+    title = backend.title(backend_name)
     body = [
         (
             row["notebook"],
             f"{row['seconds']:.1f}",
+            title,
             row["status"],
             ", ".join(f"{k}={report.format_value(v)}" for k, v in row["values"].items()) or "-",
         )
         for row in rows
     ]
     return tables.format_table(
-        body, header=("notebook", "seconds", "status", "recorded"), align="lrll", rule=True
+        body,
+        header=("notebook", "seconds", "backend", "status", "recorded"),
+        align="lrlll",
+        rule=True,
     )
 
 
@@ -268,7 +273,10 @@ def main(argv=None):
     # Kernels start as `python -m ipykernel_launcher`: make that this environment's Python.
     os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
     paths = find_notebooks(args.folder, args.only)
-    print(f"Running {len(paths)} notebooks in the {profile.name} profile; output in {out_dir}/")
+    print(
+        f"Running {len(paths)} notebooks in the {profile.name} profile on the "
+        f"{backend.title()} backend; output in {out_dir}/"
+    )
     rows = []
     total_started = time.perf_counter()
     last = report.read_timings(out_dir, profile.name)
@@ -291,7 +299,8 @@ def main(argv=None):
     print()
     print(format_table(rows))
     print(
-        f"\nTotal {time.perf_counter() - total_started:.1f} s on the {backend.name()} backend. "
+        f"\nTotal {time.perf_counter() - total_started:.1f} s on the "
+        f"{backend.title()} backend. "
         f"Executed notebooks: {out_dir}/notebooks/, HTML pages: {out_dir}/html/ "
         f"(front page: {index})"
     )

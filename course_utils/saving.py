@@ -28,8 +28,7 @@ def paths(name, parts=None):
         A `pathlib.Path`, or a dict from each part to its path
         (`<name>_<part>.keras`).
 
-    >>> paths("vae", parts=("encoder",))["encoder"].name in ("vae_encoder.keras",
-    ...                                                     "vae_encoder.fast.keras")
+    >>> paths("vae", parts=("encoder",))["encoder"].name == f"vae_encoder{config.run_suffix()}.keras"
     True
     """
     if parts is None:
@@ -40,7 +39,7 @@ def paths(name, parts=None):
 def shown(path):
     """A saved model's path as a learner reads it: from the build folder down.
 
-    `build/models/seed_cnn.keras` rather than the machine's full path, which
+    `build/models/seed_cnn.tensorflow.keras` rather than the machine's full path, which
     differs from one computer to the next and says nothing to the learner.
     """
     path = pathlib.Path(path)

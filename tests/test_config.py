@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from course_utils import config
+from course_utils import backend, config
 
 
 @pytest.mark.parametrize(
@@ -94,17 +94,40 @@ def test_seeded_gives_back_the_state_when_the_block_fails():
     assert (np.random.get_state()[1] == expected).all()
 
 
-def test_device_report_describes_keras_and_tensorflow():
+@pytest.mark.every_backend
+def test_device_report_names_the_backend_and_its_version():
+    import importlib
+
     import keras
-    import tensorflow as tf
 
     report = config.device_report()
     assert report["keras"] == keras.__version__
     assert report["keras"].startswith("3.")
-    assert report["backend"] == keras.backend.backend()
-    assert report["tensorflow"] == tf.__version__
+    current = keras.backend.backend()
+    assert (
+        report["backend"] == {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}[current]
+    )
+    assert report["version"] == importlib.import_module(current).__version__
     assert isinstance(report["gpus"], list)
     assert report["cpus"] >= 1
+
+
+@pytest.mark.every_backend
+def test_set_seed_repeats_keras_and_the_frameworks_random_numbers():
+    import keras
+
+    def draw():
+        config.set_seed(3)
+        # An unseeded Keras layer's initial weights: what a notebook's model starts from.
+        layer = keras.layers.Dense(4)
+        layer.build((None, 5))
+        return backend.to_numpy(keras.random.normal((3,))), layer.get_weights()[0]
+
+    first, second = draw(), draw()
+    np.testing.assert_array_equal(first[0], second[0])
+    np.testing.assert_array_equal(first[1], second[1])
+    config.set_seed(4)
+    assert not np.array_equal(backend.to_numpy(keras.random.normal((3,))), first[0])
 
 
 def test_build_dir_follows_the_environment(tmp_path, monkeypatch):
@@ -123,9 +146,12 @@ def test_build_dir_is_found_from_the_notebooks_folder(tmp_path, monkeypatch):
 
 def test_model_path_keeps_fast_models_apart(monkeypatch):
     monkeypatch.setenv("COURSE_PROFILE", "full")
-    assert config.model_path("vae") == config.build_dir() / "models" / "vae.keras"
+    assert config.model_path("vae") == config.build_dir() / "models" / f"vae.{backend.name()}.keras"
     monkeypatch.setenv("COURSE_PROFILE", "fast")
-    assert config.model_path("vae") == config.build_dir() / "models" / "vae.fast.keras"
+    assert (
+        config.model_path("vae")
+        == config.build_dir() / "models" / f"vae.fast.{backend.name()}.keras"
+    )
     with pytest.raises(ValueError, match="must be a model name such as 'seed_cnn'"):
         config.model_path("../vae")
 

@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pytest
 
-from course_utils import config, report
+from course_utils import backend, config, report
 
 
 def test_record_writes_one_json_file_per_notebook_and_profile(monkeypatch, capsys):
@@ -11,7 +11,7 @@ def test_record_writes_one_json_file_per_notebook_and_profile(monkeypatch, capsy
     path = report.start("04_cnn_classifier")
     report.record("test_accuracy", np.float32(0.9906))
     report.record("epochs", 5)
-    assert path == config.build_dir() / "results" / "04_cnn_classifier.fast.json"
+    assert path == config.build_dir() / "results" / f"04_cnn_classifier.fast.{backend.name()}.json"
     saved = json.loads(path.read_text())
     assert saved["notebook"] == "04_cnn_classifier" and saved["profile"] == "fast"
     assert saved["values"]["test_accuracy"] == pytest.approx(0.9906, abs=1e-6)
@@ -80,12 +80,14 @@ def test_run_line_names_profile_seed_and_last_time(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_PROFILE", "fast")
     monkeypatch.setenv(config.SEED_ENV, "2")
     report.start("05_line")
-    assert report.run_line().startswith("profile: fast, seed: 2; no earlier run")
+    title = backend.TITLES[backend.name()]
+    assert report.run_line().startswith(f"profile: fast, seed: 2, backend: {title}; no earlier run")
     path = report.timings_path(tmp_path, "fast")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"05_line": 61}))
     assert (
         report.run_line()
-        == "profile: fast, seed: 2; this notebook took 1 min 1 s the last time it ran here"
+        == f"profile: fast, seed: 2, backend: {title}; this notebook took 1 min 1 s the last "
+        "time it ran here"
     )
     report.reset()

@@ -5,8 +5,8 @@ course is written with `keras.ops` and runs on any of them; what cannot be
 (automatic gradients outside `fit`, a quiet start of TensorFlow, the devices a
 framework sees, its global random state) goes through the functions below.
 Each has one implementation per framework, in a module of this package named
-after it (`course_utils/backend/tensorflow.py`); no other module of the course
-imports tensorflow, jax or torch.
+after it (`tensorflow.py`, `jax.py`, `torch.py`); no other module of the
+course imports tensorflow, jax or torch.
 
     loss, grads = backend.value_and_gradients(lambda: loss_of(model), model.trainable_weights)
     score, grad = backend.value_and_input_gradient(lambda x: score_of(model(x)), images)
@@ -17,13 +17,14 @@ import importlib
 import importlib.util
 import os
 import sys
+import warnings
 
 import numpy as np
 
 SUPPORTED = ("tensorflow", "jax", "torch")
 TITLES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
-# Frameworks whose implementation of this module exists; the others follow.
-IMPLEMENTED = ("tensorflow",)
+# Frameworks whose implementation of this module exists.
+IMPLEMENTED = ("tensorflow", "jax", "torch")
 
 
 def name():
@@ -37,11 +38,21 @@ def name():
     return os.environ.get("KERAS_BACKEND", "tensorflow")
 
 
+def title(backend_name=None):
+    """The framework's own name for a backend (by default the current one).
+
+    >>> title("torch"), title("jax"), title("tensorflow")
+    ('PyTorch', 'JAX', 'TensorFlow')
+    """
+    current = backend_name or name()
+    return TITLES.get(current, current)
+
+
 def _implementation(what):
     current = name()
     if current not in IMPLEMENTED:
         raise RuntimeError(
-            f"{what} needs the {' or '.join(TITLES[i] for i in IMPLEMENTED)} backend for now; Keras is "
+            f"{what} needs the {', '.join(TITLES[i] for i in IMPLEMENTED)} backend; Keras is "
             f"running on {current!r}. Set the environment variable "
             f"KERAS_BACKEND={IMPLEMENTED[0]} before Python starts (or before the first "
             "`import keras`) and restart the kernel."
@@ -58,20 +69,30 @@ def require_gradients(what):
     _implementation(what)
 
 
-def value_and_gradients(fn, variables):
+def value_and_gradients(fn, variables, has_aux=False):
     """Calls `fn()` and returns its value and its gradients with respect to `variables`.
 
-    The framework's automatic differentiation (TensorFlow: `tf.GradientTape`)
-    records the operations `fn` runs on the current values of the variables.
+    Each framework has its own way (see this package's modules):
+    TensorFlow records the operations `fn` runs on a `tf.GradientTape`;
+    PyTorch's autograd records them as they run and `torch.autograd.grad`
+    walks back; JAX traces `fn` as a pure function of the variables' values
+    (inside a `keras.StatelessScope`) and differentiates it with
+    `jax.value_and_grad`. Variables that `fn` assigns (a batch norm's
+    statistics, a seed generator's state) are updated on every backend.
 
     Args:
-        fn: a function of no arguments returning a scalar tensor (a loss).
+        fn: a function of no arguments returning a scalar tensor (a loss),
+            or, with `has_aux=True`, a pair `(loss, extras)`.
         variables: the Keras variables to differentiate with respect to,
             e.g. `model.trainable_weights`.
+        has_aux: True when `fn` returns `(loss, extras)`: extras (any tensors
+            computed along the way, e.g. the scores behind a loss) come back
+            with the loss and are not differentiated.
 
     Returns:
-        `(value, gradients)`: the scalar tensor and a list of tensors, one per
-        variable, in the same order.
+        `(value, gradients)`: the scalar tensor (or `(loss, extras)`) and a
+        list of tensors, one per variable, in the same order; zeros for a
+        variable the value does not depend on.
 
     Raises:
         RuntimeError: on a backend this course has no gradient helper for yet.
@@ -82,7 +103,8 @@ def value_and_gradients(fn, variables):
     >>> float(value), float(grad)
     (9.0, 6.0)
     """
-    return _implementation("value_and_gradients").value_and_gradients(fn, list(variables))
+    implementation = _implementation("value_and_gradients")
+    return implementation.value_and_gradients(fn, list(variables), has_aux=bool(has_aux))
 
 
 def value_and_input_gradient(fn, inputs):
@@ -91,7 +113,7 @@ def value_and_input_gradient(fn, inputs):
     The gradient with respect to data rather than weights: an input image
     (saliency maps) or a layer's activations (Grad-CAM). `inputs` is not a
     variable, so the framework is told to watch it (TensorFlow:
-    `tape.watch`). Where the value does not depend on `inputs` the gradient
+    `tape.watch`; PyTorch: `requires_grad`; JAX: it is the argument). Where the value does not depend on `inputs` the gradient
     is zero.
 
     Args:
@@ -117,6 +139,35 @@ def value_and_input_gradient(fn, inputs):
     return _implementation("value_and_input_gradient").value_and_input_gradient(fn, inputs)
 
 
+def train_step(model, args, step):
+    """Runs a stateful `train_step` body under any backend's `fit()`.
+
+    TensorFlow and PyTorch call `model.train_step(data)` and let it change
+    the variables; Keras' JAX trainer calls `model.train_step(state, data)`
+    with the variables' values and takes new values back, since a compiled
+    JAX function cannot change anything outside it. This runs `step(data)`,
+    which reads and assigns variables as on the first two, and on JAX
+    threads `state` through it in a `keras.StatelessScope`. Use it as:
+
+        def train_step(self, *args):
+            return backend.train_step(self, args, self._step)
+
+    Args:
+        model: the `keras.Model` whose `train_step` this is.
+        args: the arguments `fit()` passed: `(data,)`, or `(state, data)` on JAX.
+        step: a function of one batch returning the dict of logs.
+
+    Returns:
+        The logs (on JAX: `(logs, new state)`).
+    """
+    if name() == "jax":
+        state, data = args
+        module = _implementation("train_step")
+        return module.stateless_train_step(model, state, lambda: step(data))
+    (data,) = args
+    return step(data)
+
+
 def to_numpy(tensor):
     """A backend tensor (on any device) as a NumPy array; arrays pass through.
 
@@ -130,18 +181,49 @@ def to_numpy(tensor):
     return keras.ops.convert_to_numpy(tensor)
 
 
-def quiet_start():
-    """Starts the backend without its start-up notices; real errors still show.
+def quiet_start(choice=""):
+    """Chooses the Keras backend, then starts it without TensorFlow's start-up notices.
 
-    TensorFlow prints notices such as "oneDNN custom operations are on" and
-    "Could not find cuda drivers" when it starts on a machine without a GPU;
-    this hides those lines and passes on every other one. Call it at the top
-    of a notebook, before `import keras`. It does nothing for a backend with
-    nothing to hide, or when the framework is already imported.
+    Keras reads `KERAS_BACKEND` once, at the first `import keras`, so call
+    this at the top of a notebook, before that import. A `choice` of
+    "tensorflow", "jax" or "torch" sets `KERAS_BACKEND` (on Colab the set-up
+    cell's form field passes it); "" keeps the environment's (TensorFlow
+    when unset). TensorFlow prints notices such as "oneDNN custom operations
+    are on" when it starts on a machine without a GPU; Keras imports it on
+    every backend when it is installed (for `tf.data`), so this imports it
+    first with those lines hidden and every other line passed on.
+
+    Args:
+        choice: "", "tensorflow", "jax" or "torch".
+
+    Raises:
+        ValueError: if `choice` is not one of those.
+        RuntimeError: if Keras already runs on another backend in this
+            process: restart the kernel to change it.
     """
+    if choice not in ("", *SUPPORTED):
+        raise ValueError(
+            f"The backend must be one of {', '.join(map(repr, SUPPORTED))} (or '' for the "
+            f"KERAS_BACKEND environment variable); received {choice!r}."
+        )
+    if choice:
+        if "keras" in sys.modules and name() != choice:
+            raise RuntimeError(
+                f"Keras already runs on {TITLES[name()]} in this kernel; it chooses its backend "
+                f"once, at the first `import keras`. Restart the kernel (Colab: Runtime > "
+                f"Restart session) and run this cell first to use {TITLES[choice]}."
+            )
+        os.environ["KERAS_BACKEND"] = choice
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    if name() == "tensorflow" and importlib.util.find_spec("tensorflow") is not None:
+    if importlib.util.find_spec("tensorflow") is not None:
         importlib.import_module("course_utils.backend.tensorflow").quiet_import()
+    if name() == "jax":
+        # JAX computes in 32 bits unless told otherwise and says so each time a NumPy
+        # int64 array (the default integer: every label array) becomes a tensor. The
+        # course's integers (labels, class ids, counts) all fit in 32 bits.
+        warnings.filterwarnings(
+            "ignore", message="Explicitly requested dtype int64", category=UserWarning
+        )
 
 
 def devices():

@@ -10,7 +10,8 @@ NOTICES = re.compile(
     r"^(WARNING: All log messages before absl::InitializeLog\(\) is called"
     r"|[IW]\d{4} "  # absl INFO and WARNING lines, e.g. the oneDNN and CUDA notices
     r"|E\d{4} .*(failed call to cuInit|Unable to register cu\w+ factory)"
-    r"|.*computation placer already registered)"
+    r"|.*computation placer already registered"
+    r"|To enable the following instructions: .* rebuild TensorFlow with)"
 )
 
 
@@ -38,12 +39,14 @@ def quiet_import():
         print("\n".join(kept), file=sys.stderr)
 
 
-def value_and_gradients(fn, variables):
+def value_and_gradients(fn, variables, has_aux=False):
     import tensorflow as tf
 
     with tf.GradientTape() as tape:
-        value = fn()
-    return value, tape.gradient(value, variables)
+        out = fn()
+    value = out[0] if has_aux else out
+    grads = tape.gradient(value, variables)
+    return out, [tf.zeros_like(v) if g is None else g for v, g in zip(variables, grads)]
 
 
 def value_and_input_gradient(fn, inputs):

@@ -5,7 +5,7 @@
     save_seed_cnn(model, test_accuracy=0.991, epochs=5)   # notebook 04
     model, note = load_or_train_seed_cnn()                # notebooks 06 and 08
 
-The trained model is saved to `build/models/seed_cnn.keras` by notebook 04
+The trained model is saved to `build/models/seed_cnn.<backend>.keras` by notebook 04
 (through `saving`, with a note of how it was trained); later notebooks (GAN,
 VAE) get it back with `load_or_train_seed_cnn()` to measure the digits they
 generate.
@@ -170,8 +170,8 @@ def batch_loss_recorder():
 
 
 def seed_cnn_path():
-    """Where notebook 04 saves the trained seed CNN: `build/models/seed_cnn.keras`
-    (`seed_cnn.fast.keras` in the fast profile; see `config.model_path`)."""
+    """Where notebook 04 saves the trained seed CNN: `build/models/seed_cnn.<backend>.keras`
+    (`seed_cnn.fast.<backend>.keras` in the fast profile; see `config.model_path`)."""
     return saving.paths(SEED_CNN_NAME)
 
 
@@ -266,6 +266,6 @@ def _own_path(path):
     if path.suffix != ".keras":
         raise ValueError(
             f"`path` must end in .keras (the Keras 3 model format); received {str(path)!r}. "
-            "E.g. build/models/seed_cnn.keras."
+            "E.g. build/models/seed_cnn.tensorflow.keras."
         )
     return path

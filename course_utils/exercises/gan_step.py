@@ -44,7 +44,7 @@ register(
 
 # (seed, noise vectors, latent size, bias of D's last unit, what D does with the fakes)
 _STEP_SETTINGS = (
-    (0, 8, 8, -2.0, "rejects"),
+    (0, 8, 8, -3.0, "rejects"),
     (1, 5, 8, 0.0, "cannot judge"),
     (2, 16, 4, 1.5, "accepts"),
 )

@@ -3,12 +3,13 @@
     model = GAN(build_generator(), build_discriminator())
     model.compile()                                   # the course's recipe: Adam 8e-4, beta_1 0.5
     model.fit(to_tanh_range(images), epochs=2, batch_size=TRAIN_BATCH_SIZE)
-    save_generator(model.ema_generator, epochs=2)     # build/models/gan_generator.keras
+    save_generator(model.ema_generator, epochs=2)     # build/models/gan_generator.<backend>.keras
     generator, note = load_or_train_generator()       # in a later notebook
 
 `GAN` is a `keras.Model` whose own `train_step` makes both moves of the game: it runs
-compiled inside `fit()`, shows Keras' progress bar and works with callbacks. Its
-gradients come from `backend.value_and_gradients` (for now the TensorFlow backend).
+compiled inside `fit()`, shows Keras' progress bar and works with callbacks, on
+TensorFlow, JAX and PyTorch alike. Its gradients come from
+`backend.value_and_gradients` (a gradient tape, `jax.value_and_grad` or autograd).
 """
 
 import pathlib
@@ -57,8 +58,8 @@ class GAN(keras.Model):
         seed: seed of the noise drawn inside `train_step`.
 
     Raises:
-        RuntimeError: if the Keras backend has no gradient helper yet (see
-            `backend.require_gradients`): for now it must be TensorFlow.
+        RuntimeError: if the Keras backend has no gradient helper (see
+            `backend.require_gradients`): it must be TensorFlow, JAX or PyTorch.
         ValueError: if the two models do not fit together.
     """
 
@@ -91,6 +92,8 @@ class GAN(keras.Model):
         self.ema_generator.set_weights(generator.get_weights())
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.label_smoothing = 0.0
+        self.optimizer_state = []  # filled by compile()
+        self.built = True  # its two networks are built: fit() has nothing to build
 
     def compile(
         self,
@@ -117,6 +120,15 @@ class GAN(keras.Model):
         )
         self.label_smoothing = label_smoothing
         self.trackers = {name: keras.metrics.Mean(name=name) for name in METRICS}
+        # Both optimizers' state (moments, step counts), built now and kept as the
+        # model's own variables, so that every backend's fit() carries it from step
+        # to step (Keras' JAX trainer threads only the variables a model tracks).
+        self.discriminator_optimizer.build(self.discriminator.trainable_weights)
+        self.generator_optimizer.build(self.generator.trainable_weights)
+        self.optimizer_state.clear()  # a second compile() replaces the first one's
+        self.optimizer_state.extend(
+            [*self.discriminator_optimizer.variables, *self.generator_optimizer.variables]
+        )
 
     @property
     def metrics(self):
@@ -128,27 +140,33 @@ class GAN(keras.Model):
             check_real_images(x, self.discriminator.input_shape[1:])
         return super().fit(x, *args, **kwargs)
 
-    def train_step(self, data):
+    def train_step(self, *args):
+        # One body for the three backends: on JAX, backend.train_step runs it on the
+        # values fit() passes in and hands back the new ones (see its docstring).
+        return backend.train_step(self, args, self.game_step)
+
+    def game_step(self, data):
+        """One move of each player on one batch of real images; returns the logs."""
         real = data[0] if isinstance(data, (tuple, list)) else data  # fit(x): x is the batch
         batch = keras.ops.shape(real)[0]
         # 1. The discriminator: real -> 1 (or 1 - smoothing), generated -> 0.
         noise = keras.random.normal((batch, self.latent_dim), seed=self.seed_generator)
         # The fakes are made outside D's loss: this step needs no gradient through G.
         fake = self.generator(noise, training=True)
-        scores = {}  # D's scores of this batch, kept for the metrics at the end
 
         def discriminator_loss():
             # One call of D on the real and the generated images, then split in two.
             both = self.discriminator(keras.ops.concatenate([real, fake], 0), training=True)
-            scores["real"], scores["fake"] = both[:batch], both[batch:]
+            on_real, on_fake = both[:batch], both[batch:]
             # L_D: the mean over the real images plus the mean over the fakes.
-            return _keras_bce(1.0 - self.label_smoothing, scores["real"]) + _keras_bce(
-                0.0, scores["fake"]
-            )
+            loss = _keras_bce(1.0 - self.label_smoothing, on_real) + _keras_bce(0.0, on_fake)
+            return loss, (on_real, on_fake)  # the scores come back too, for the metrics
 
         weights = self.discriminator.trainable_weights  # D's weights only
         # Run the loss, recording its operations, and differentiate it (a gradient tape).
-        d_loss, gradients = backend.value_and_gradients(discriminator_loss, weights)
+        (d_loss, (on_real, on_fake)), gradients = backend.value_and_gradients(
+            discriminator_loss, weights, has_aux=True
+        )
         self.discriminator_optimizer.apply(gradients, weights)  # one Adam step of D
         # 2. The generator: make D score fresh fakes as real, -ln D(G(z)).
         noise = keras.random.normal((batch, self.latent_dim), seed=self.seed_generator)
@@ -170,8 +188,8 @@ class GAN(keras.Model):
         values = {
             "d_loss": d_loss,
             "g_loss": g_loss,
-            "D(x)": keras.ops.mean(scores["real"]),
-            "D(G(z))": keras.ops.mean(scores["fake"]),
+            "D(x)": keras.ops.mean(on_real),
+            "D(G(z))": keras.ops.mean(on_fake),
         }
         for name, value in values.items():
             self.trackers[name].update_state(value)
@@ -189,9 +207,9 @@ def _keras_bce(target, scores):
 
 
 def generator_path():
-    """Where notebook 06 saves its generator: `build/models/gan_generator.keras`.
+    """Where notebook 06 saves its generator: `build/models/gan_generator.<backend>.keras`.
 
-    In the fast profile `gan_generator.fast.keras`, so a quick run never
+    In the fast profile `gan_generator.fast.<backend>.keras`, so a quick run never
     replaces a generator trained for real (see `config.model_path`).
     """
     return saving.paths(GENERATOR_NAME)

@@ -44,7 +44,9 @@ def score_gradients(logits, images, indices, batch_size=DEFAULT_BATCH_SIZE):
         # Images of a batch do not interact in inference: the gradient of the summed
         # scores holds each image's gradient of its own score.
         _, gradient = backend.value_and_input_gradient(
-            lambda x, one_hot=one_hot: keras.ops.sum(logits(x, training=False) * one_hot),
+            lambda x, one_hot=one_hot: keras.ops.sum(
+                keras.ops.multiply(logits(x, training=False), one_hot)
+            ),
             images[start:stop],
         )
         gradients[start:stop] = backend.to_numpy(gradient)

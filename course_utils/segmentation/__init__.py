@@ -15,6 +15,7 @@ What lives where:
 - `scenes.py`: `make_digit_scenes`, `digit_pool` (the MNIST digits of each
   split), and the classes: `NUM_CLASSES`, `CLASS_NAMES`.
 - `models.py`: `build_unet` and `predict_masks`.
+- `losses.py`: `pixel_cross_entropy`, the loss the U-Net trains on.
 - `metrics.py`: `pixel_accuracy`, `iou`, `dice`, `per_class_iou`, `mean_iou`,
   `per_class_dice`, `mean_dice`, `scene_iou`, `confusion_matrix` (notebook 04's
   `classification.confusion_matrix` on masks) and the mask checks
@@ -33,6 +34,7 @@ from course_utils.segmentation.figures import (
     plot_class_iou,
     plot_scenes,
 )
+from course_utils.segmentation.losses import pixel_cross_entropy
 from course_utils.segmentation.metrics import (
     check_class_id,
     check_masks,
@@ -60,6 +62,7 @@ from course_utils.segmentation.scenes import (
 )
 
 __all__ = [
+    "pixel_cross_entropy",
     "CLASS_COLORS",
     "CLASS_NAMES",
     "DIGIT_SIZE",

@@ -110,10 +110,13 @@ def reconstruction_loss(images, logits):
 
 def _kl_ops(mean, log_var):
     """`kl_divergence` in `keras.ops`, unchecked: a tensor of shape `(batch,)`."""
+    # Tensors first: on PyTorch a NumPy array minus a tensor is an error, not a tensor.
+    mean, log_var = ops.convert_to_tensor(mean), ops.convert_to_tensor(log_var)
     return -0.5 * ops.sum(1.0 + log_var - ops.square(mean) - ops.exp(log_var), axis=-1)
 
 
 def _reconstruction_ops(images, logits):
     """`reconstruction_loss` in `keras.ops`, unchecked: a tensor of shape `(batch,)`."""
+    images, logits = ops.convert_to_tensor(images, "float32"), ops.convert_to_tensor(logits)
     per_pixel = ops.softplus(logits) - images * logits
     return ops.sum(ops.reshape(per_pixel, (ops.shape(per_pixel)[0], -1)), axis=-1)

@@ -24,7 +24,7 @@ PARTS = ("encoder", "decoder")
 def vae_paths(latent_dim):
     """Where notebook 07 saves a VAE: `build/models/vae_latent<d>_{encoder,decoder}.keras`.
 
-    In the fast profile the files end in `.fast.keras` (see `config.model_path`),
+    In the fast profile the files end in `.fast.<backend>.keras` (see `config.model_path`),
     so a quick run never replaces a model trained for real.
 
     Returns:

@@ -7,14 +7,20 @@ import keras
 import numpy as np
 import pytest
 
-from course_utils import classification, config, data, saving
+from course_utils import backend, classification, config, data, saving
 
 
 def test_a_fast_run_saves_beside_the_full_model(monkeypatch):
     monkeypatch.setenv("COURSE_PROFILE", "full")
-    assert classification.seed_cnn_path() == config.build_dir() / "models" / "seed_cnn.keras"
+    assert (
+        classification.seed_cnn_path()
+        == config.build_dir() / "models" / f"seed_cnn.{backend.name()}.keras"
+    )
     monkeypatch.setenv("COURSE_PROFILE", "fast")
-    assert classification.seed_cnn_path() == config.build_dir() / "models" / "seed_cnn.fast.keras"
+    assert (
+        classification.seed_cnn_path()
+        == config.build_dir() / "models" / f"seed_cnn.fast.{backend.name()}.keras"
+    )
 
 
 def test_save_and_load_the_seed_cnn(capsys):
@@ -22,7 +28,7 @@ def test_save_and_load_the_seed_cnn(capsys):
     rng = np.random.default_rng(1)
     model.fit(rng.random((8, 28, 28, 1)), rng.integers(0, 10, size=8), verbose=0)
     path = classification.save_seed_cnn(model, test_accuracy=np.float32(0.5), epochs=5)
-    assert path == config.build_dir() / "models" / "seed_cnn.keras"
+    assert path == config.build_dir() / "models" / f"seed_cnn.{backend.name()}.keras"
     note = json.loads(path.with_suffix(".json").read_text())
     assert note["test_accuracy"] == 0.5 and note["epochs"] == 5 and note["profile"] == "full"
     loaded, loaded_note = classification.load_or_train_seed_cnn()

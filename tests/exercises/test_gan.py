@@ -8,6 +8,8 @@ import pytest
 
 from course_utils import backend, exercises, gan
 
+pytestmark = pytest.mark.every_backend  # `make test` runs this module on each backend
+
 EPS = 1e-7
 
 
@@ -324,6 +326,11 @@ GENERATOR_STEP_MISTAKES = {
 @pytest.mark.parametrize("mistake", GENERATOR_STEP_MISTAKES)
 def test_generator_step_checker_rejects_wrong_answers(mistake, capsys):
     fn, explanation = GENERATOR_STEP_MISTAKES[mistake]
+    if mistake == "fakes made outside the loss" and backend.name() == "torch":
+        # PyTorch's autograd records every operation on the weights, wherever it runs, so
+        # there the step is the reference's, and the checker must accept it.
+        assert exercises.check_generator_step(fn) is True
+        return
     assert exercises.check_generator_step(fn) is False
     out = capsys.readouterr().out
     assert "✗ Exercise 6.3" in out

@@ -6,6 +6,8 @@ import pytest
 from course_utils import curriculum, exercises, interpretation
 from course_utils.exercises import interpretation as checkers
 
+pytestmark = pytest.mark.every_backend  # `make test` runs this module on each backend
+
 
 def title(name):
     return curriculum.exercise_title(name)

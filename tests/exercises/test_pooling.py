@@ -231,7 +231,8 @@ def backward_keras(images, grad_output):
     inputs = keras.Variable(images.astype("float32"))
     layer = keras.layers.MaxPooling2D(2)
     _, (grad,) = backend.value_and_gradients(
-        lambda: keras.ops.sum(layer(inputs) * grad_output.astype("float32")), [inputs]
+        lambda: keras.ops.sum(keras.ops.multiply(layer(inputs), grad_output.astype("float32"))),
+        [inputs],
     )
     return backend.to_numpy(grad)
 

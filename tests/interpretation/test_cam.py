@@ -6,6 +6,8 @@ import pytest
 
 from course_utils import config, interpretation
 
+pytestmark = pytest.mark.every_backend  # `make test` runs this module on each backend
+
 
 @pytest.fixture(scope="module")
 def gap_model():

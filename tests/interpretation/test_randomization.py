@@ -6,6 +6,8 @@ import scipy.stats
 
 from course_utils import interpretation
 
+pytestmark = pytest.mark.every_backend  # `make test` runs this module on each backend
+
 
 def test_rank_gives_ties_their_mean_rank():
     values = np.array([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0])

@@ -7,6 +7,8 @@ import scipy.special
 
 from course_utils import backend, softmax
 
+pytestmark = pytest.mark.every_backend  # `make test` runs this module on each backend
+
 RNG = np.random.default_rng(0)
 
 

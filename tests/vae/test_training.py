@@ -3,6 +3,7 @@
 import json
 import random
 
+import keras
 import numpy as np
 import pytest
 
@@ -13,7 +14,8 @@ def test_save_then_load_gives_the_same_model(capsys, monkeypatch):
     monkeypatch.setenv("COURSE_PROFILE", "full")
     model = vae.build_vae(3, seed=0)
     encoder_path, decoder_path = vae.save_vae(model, test_elbo=-99.5, epochs=2)
-    assert encoder_path.name == "vae_latent3_encoder.keras" and decoder_path.is_file()
+    assert encoder_path.name == f"vae_latent3_encoder{config.run_suffix()}.keras"
+    assert decoder_path.is_file()
     assert encoder_path.parent == config.build_dir() / "models"
     note = json.loads(saving.note_path("vae_latent3").read_text())
     assert note["test_elbo"] == -99.5 and note["latent_dim"] == 3
@@ -31,10 +33,14 @@ def test_fast_profile_models_do_not_replace_full_ones(monkeypatch):
     full = vae.vae_paths(16)
     monkeypatch.setenv("COURSE_PROFILE", "fast")
     fast = vae.vae_paths(16)
-    assert [p.name for p in full] == ["vae_latent16_encoder.keras", "vae_latent16_decoder.keras"]
+    on = keras.backend.backend()
+    assert [p.name for p in full] == [
+        f"vae_latent16_encoder.{on}.keras",
+        f"vae_latent16_decoder.{on}.keras",
+    ]
     assert [p.name for p in fast] == [
-        "vae_latent16_encoder.fast.keras",
-        "vae_latent16_decoder.fast.keras",
+        f"vae_latent16_encoder.fast.{on}.keras",
+        f"vae_latent16_decoder.fast.{on}.keras",
     ]
     with pytest.raises(ValueError, match="latent_dim"):
         vae.vae_paths(0)
