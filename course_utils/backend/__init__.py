@@ -61,7 +61,7 @@ def _implementation(what):
 
 
 def require_gradients(what):
-    """Raises a RuntimeError naming `what` if this backend has no gradient helper yet.
+    """Raises a RuntimeError naming `what` if this backend has no gradient helper.
 
     Call it where an object is built (e.g. `gan.GAN(...)`), so the learner
     hears of it at once rather than in the middle of `fit`.
@@ -95,7 +95,7 @@ def value_and_gradients(fn, variables, has_aux=False):
         variable the value does not depend on.
 
     Raises:
-        RuntimeError: on a backend this course has no gradient helper for yet.
+        RuntimeError: on a backend other than TensorFlow, JAX or PyTorch.
 
     >>> import keras
     >>> w = keras.Variable(3.0)
@@ -128,7 +128,7 @@ def value_and_input_gradient(fn, inputs):
         `inputs`.
 
     Raises:
-        RuntimeError: on a backend this course has no gradient helper for yet.
+        RuntimeError: on a backend other than TensorFlow, JAX or PyTorch.
 
     >>> import keras
     >>> value, grad = value_and_input_gradient(

@@ -9,7 +9,7 @@
 
 `GAN` trains both networks inside `fit()`: its own `train_step` runs compiled,
 shows Keras' progress bar and works with callbacks. It computes its gradients
-with `backend.value_and_gradients`, which for now needs the TensorFlow backend.
+with `backend.value_and_gradients`, on TensorFlow, JAX and PyTorch alike.
 
 What lives where (every name below is also available here, as `gan.<name>`):
 
