@@ -1,6 +1,6 @@
 """Showing the course's own code in a notebook: the tested source, highlighted.
 
-    listing.show_source(gan.GAN.train_step);             # the whole method
+    listing.show_source(gan.GAN.game_step);             # the whole method
     listing.show_source(vae.VAE.compute_loss, docstring=False);
     listing.show_source(segmentation.build_unet, docstring=False, start="inputs = ")
 
@@ -89,7 +89,7 @@ def show_source(obj, lines=None, start=None, end=None, docstring=True):
     cell's line with `;` so Jupyter does not echo the returned text.
 
     Args:
-        obj: the function, method or class itself, e.g. `gan.GAN.train_step`.
+        obj: the function, method or class itself, e.g. `gan.GAN.game_step`.
         lines: `(first, last)` line numbers to show (from 1), both included.
         start: show from the first line after the signature containing this text.
         end: show up to the first line from `start` on containing this text.
@@ -117,7 +117,7 @@ class Listing:
 
     Args:
         text: the source code.
-        title: one line said above it, e.g. `"course_utils/gan/training.py: GAN.train_step"`.
+        title: one line said above it, e.g. `"course_utils/gan/training.py: GAN.game_step"`.
 
     >>> print(Listing("x = 1\\n", title="an example"))
     # an example
@@ -184,7 +184,7 @@ def _source(obj):
 def _not_code_message(obj):
     received = f"{type(obj).__name__} {obj!r}" if isinstance(obj, str) else type(obj).__name__
     if isinstance(obj, str):
-        fix = "Pass the function itself, not its name: show_source(gan.GAN.train_step)."
+        fix = "Pass the function itself, not its name: show_source(gan.GAN.game_step)."
     elif inspect.ismodule(obj):
         fix = "Pass one function or class of it, e.g. show_source(segmentation.build_unet)."
     elif isinstance(obj, property):

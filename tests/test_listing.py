@@ -92,7 +92,7 @@ def test_the_course_listings_of_notebooks_05_to_07_still_find_their_lines():
     unet = listing.source_text(segmentation.build_unet, docstring=False, start="inputs = ")
     assert unet.startswith("def build_unet(") and "skips[level]" in unet
     assert "`input_shape`" not in unet  # the checks of the arguments are left out
-    assert "value_and_gradients" in listing.source_text(gan.GAN.train_step)
+    assert "value_and_gradients" in listing.source_text(gan.GAN.game_step)
     assert "_kl_ops" in listing.source_text(vae.VAE.compute_loss)
 
 
@@ -127,7 +127,7 @@ def test_the_html_escapes_the_code():
 def test_title_names_the_file_in_the_package_and_never_a_machine_path():
     from course_utils import gan, segmentation
 
-    assert listing.title_of(gan.GAN.train_step) == "course_utils/gan/training.py: GAN.train_step"
+    assert listing.title_of(gan.GAN.game_step) == "course_utils/gan/training.py: GAN.game_step"
     assert listing.title_of(segmentation.build_unet) == (
         "course_utils/segmentation/models.py: build_unet"
     )

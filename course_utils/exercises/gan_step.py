@@ -17,7 +17,7 @@ from course_utils.exercises.core import Case, register, run_checks
 register(
     "generator_step",
     hint="""
-        Follow the generator's half of GAN.train_step. Write a function of no
+        Follow the generator's half of GAN.game_step. Write a function of no
         arguments that scores fresh fakes, D(G(z)), calling both networks with
         training=True, and returns the mean of -ln D(G(z)) (binary cross-entropy
         against 1, the label "real"). Differentiate it with respect to the

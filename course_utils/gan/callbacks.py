@@ -116,7 +116,7 @@ class GameCurves(keras.callbacks.Callback):
         curves: dict of lists, one value per window for each of the four names.
     """
 
-    NAMES = METRICS  # what GAN.train_step logs
+    NAMES = METRICS  # what GAN.game_step logs
 
     def __init__(self, every=50, report_every=None):
         super().__init__()
