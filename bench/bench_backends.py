@@ -17,18 +17,21 @@ machine still makes every time an upper bound: compare the ratios of one run.
 """
 
 import argparse
-import json
 import os
-import subprocess
+import pathlib
 import sys
 import time
 
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from course_utils import processes  # noqa: E402
+
 BACKENDS = ("tensorflow", "jax", "torch")
-MARK = "RESULT "  # the line of a worker's output that holds its numbers
 
 
 def worker(gan_steps, seed):
-    """Runs in the child process, on the backend KERAS_BACKEND names."""
+    """Runs in a fresh process, on the backend KERAS_BACKEND names; returns its numbers."""
     from course_utils import backend, config
 
     backend.quiet_start()
@@ -57,31 +60,23 @@ def worker(gan_steps, seed):
     if steps != gan_steps:
         raise RuntimeError(f"the GAN made {steps} steps, not {gan_steps}: the benchmark is void")
     report = config.device_report()
-    print(
-        MARK
-        + json.dumps(
-            {
-                "backend": report["backend"],
-                "version": report["version"],
-                "cnn_seconds": cnn_seconds,
-                "cnn_accuracy": float(accuracy),
-                "gan_seconds": gan_seconds,
-                "gan_steps": steps,
-            }
-        ),
-        flush=True,
-    )
+    return {
+        "backend": report["backend"],
+        "version": report["version"],
+        "cnn_seconds": cnn_seconds,
+        "cnn_accuracy": float(accuracy),
+        "gan_seconds": gan_seconds,
+        "gan_steps": steps,
+    }
 
 
 def run_backend(name, gan_steps, seed):
-    env = {**os.environ, "KERAS_BACKEND": name}
-    command = [sys.executable, __file__, "--worker", "--gan-steps", str(gan_steps)]
-    command += ["--seed", str(seed)]
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
-    lines = [line for line in done.stdout.splitlines() if line.startswith(MARK)]
-    if done.returncode or not lines:
-        raise RuntimeError(f"{name} failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
-    return json.loads(lines[-1][len(MARK) :])
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    return processes.run_in_fresh_process(
+        "bench.bench_backends:worker",
+        {"gan_steps": gan_steps, "seed": seed},
+        env={"KERAS_BACKEND": name, "PYTHONPATH": path},
+    )
 
 
 def main(argv=None):
@@ -89,11 +84,7 @@ def main(argv=None):
     parser.add_argument("--backends", nargs="*", default=list(BACKENDS), choices=BACKENDS)
     parser.add_argument("--gan-steps", type=int, default=300)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.worker:
-        worker(args.gan_steps, args.seed)
-        return 0
     from course_utils import tables
 
     results = []

@@ -60,6 +60,7 @@ STRIDES = [1, 2, 3, (1, 2)]
 PADDINGS = ["valid", "same"]
 
 
+@pytest.mark.pairwise_off_tensorflow  # the grid on TensorFlow, a pairwise cover elsewhere
 @pytest.mark.parametrize(
     "image_shape, kernel_shape, strides, padding",
     list(itertools.product(IMAGE_SHAPES, KERNEL_SHAPES, STRIDES, PADDINGS)),
@@ -115,6 +116,7 @@ def dilate(grad_output, strides):
     return out
 
 
+@pytest.mark.pairwise_off_tensorflow
 @pytest.mark.parametrize("padding", PADDINGS)
 @pytest.mark.parametrize("strides", [(1, 1), (2, 2), (3, 2)])
 @pytest.mark.parametrize("kernel_shape", [(3, 3), (2, 4)])
