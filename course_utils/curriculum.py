@@ -101,6 +101,15 @@ NOTEBOOKS = (
         "interpretation",
         (("occlusion", "occlusion map"), ("grad_cam_weights", "Grad-CAM weights")),
     ),
+    Notebook(
+        "10",
+        "10_training_faster",
+        "efficiency",
+        (
+            ("conv_flops", "Conv2D multiply-adds"),
+            ("scaled_learning_rate", "learning rate for a larger batch"),
+        ),
+    ),
 )
 
 

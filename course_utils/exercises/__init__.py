@@ -17,6 +17,7 @@ from course_utils.exercises.classification import (
 )
 from course_utils.exercises.convolution import check_conv2d, check_output_size
 from course_utils.exercises.core import hint, solution
+from course_utils.exercises.efficiency import check_conv_flops, check_scaled_learning_rate
 from course_utils.exercises.evaluation import check_classifier_score, check_coverage_entropy
 from course_utils.exercises.gan import check_discriminator_loss, check_generator_loss
 from course_utils.exercises.gan_step import check_generator_step
@@ -52,6 +53,8 @@ __all__ = [
     "check_coverage_entropy",
     "check_occlusion",
     "check_grad_cam_weights",
+    "check_conv_flops",
+    "check_scaled_learning_rate",
     "hint",
     "solution",
 ]

@@ -1,0 +1,56 @@
+"""course_utils.efficiency.fresh_runs: backends and devices that need a new process."""
+
+import importlib.util
+
+import pytest
+
+from course_utils.efficiency import fresh_runs
+
+
+def test_installed_backends_are_the_importable_frameworks():
+    expected = [name for name in fresh_runs.BACKENDS if importlib.util.find_spec(name)]
+    assert list(fresh_runs.installed_backends()) == expected
+
+
+def test_one_backend_epoch_in_its_own_process():
+    (row,) = fresh_runs.compare_backends(train_limit=64, batch_size=32, backends=["tensorflow"])
+    assert row["backend"] == "TensorFlow" and row["version"]
+    assert row["epoch_seconds"] >= row["first_step"] > 0 and row["median_step"] > 0
+    assert 0 < row["loss"] < 10
+
+
+@pytest.mark.skipif(importlib.util.find_spec("jax") is None, reason="needs JAX")
+def test_data_parallel_weights_equal_the_single_device_ones():
+    result = fresh_runs.run_data_parallel(devices=2, train_limit=128, batch_size=64)
+    assert len(result.devices) == 2
+    assert [(r["precision"], r["devices"]) for r in result.runs] == [
+        ("float32", 1),
+        ("float32", 2),
+        ("float64", 1),
+        ("float64", 2),
+    ]
+    assert result.differences["float64"] < 1e-12  # two steps: the same sums, in another order
+    assert result.differences["float32"] < 1e-5
+    assert result.changes["float64"] > 1e-3  # the weights did move
+    assert 0 < result.rounding < 1e-3
+
+
+@pytest.mark.parametrize(
+    "call, pattern",
+    [
+        (lambda: fresh_runs.compare_backends(0), "`train_limit` must be a positive integer"),
+        (lambda: fresh_runs.compare_backends(64, backends=["theano"]), "installed ones are"),
+        (
+            lambda: fresh_runs.run_data_parallel(devices=1),
+            "`devices` must be an integer of at least 2",
+        ),
+        (lambda: fresh_runs.run_data_parallel(batch_size=63), "must be a multiple of `devices`"),
+        (
+            lambda: fresh_runs.run_data_parallel(learning_rate=-1),
+            "`learning_rate` must be a positive",
+        ),
+    ],
+)
+def test_bad_arguments_are_explained(call, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        call()
