@@ -43,7 +43,7 @@ def plot_layer_macs(flops, title=None):
     ax.set_yticks(range(len(labels)), labels)
     ax.invert_yaxis()
     for row, value in enumerate(macs):
-        share = value / macs.sum() if macs.sum() else 0
+        share = value / flops.macs if flops.macs else 0
         ax.annotate(
             f"{share:.1%}",
             (value / 1e6, row),
@@ -52,7 +52,7 @@ def plot_layer_macs(flops, title=None):
             va="center",
             fontsize=8,
         )
-    ax.set_xlabel("million multiply-adds per example (forward)")
+    ax.set_xlabel("million operations per example, forward (pooling: comparisons or additions)")
     ax.set_title(title or f"{flops.macs / 1e6:.2f} million multiply-adds per example")
     ax.set_xlim(0, macs.max() / 1e6 * 1.18 if macs.max() else 1)
     fig.tight_layout()

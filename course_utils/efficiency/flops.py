@@ -127,9 +127,11 @@ class ModelFlops:
 
     Attributes:
         layers: one `LayerFlops` per layer, in the model's order.
-        macs: the total of the layers' `macs` (pooling operations included,
-            each counted as one multiply-add).
-        forward_flops: `2 * macs`, the FLOPs of one forward pass.
+        macs: the multiply-adds of the layers that make products (`Conv2D`,
+            `Dense`).
+        other_operations: the pooling layers' comparisons and additions, one
+            FLOP each (not multiply-adds).
+        forward_flops: `2 * macs + other_operations`, the FLOPs of one forward pass.
         training_flops: `TRAINING_FACTOR * forward_flops`, the FLOPs of one
             example's forward and backward pass in a training step.
         skipped: names of the layers that were not counted (see `count_flops`).
@@ -140,11 +142,17 @@ class ModelFlops:
 
     @property
     def macs(self):
-        return sum(layer.macs for layer in self.layers)
+        return sum(layer.macs for layer in self.layers if layer.operation == "multiply-add")
+
+    @property
+    def other_operations(self):
+        return sum(
+            layer.macs for layer in self.layers if layer.operation in ("comparison", "addition")
+        )
 
     @property
     def forward_flops(self):
-        return 2 * self.macs
+        return 2 * self.macs + self.other_operations
 
     @property
     def training_flops(self):
@@ -163,10 +171,12 @@ class ModelFlops:
         return batch_size * self.training_flops
 
     def table(self):
-        """A plain-text table: each layer's kind, output shape, multiply-adds and share.
+        """A plain-text table: each layer's kind, output shape, operations and share.
 
-        Layer names are left out (they depend on what was built before), so
-        the same architecture always gives the same text.
+        A product layer's operations are multiply-adds, and its share is of
+        the model's multiply-adds; a pooling layer's are comparisons or
+        additions, totalled apart. Layer names are left out (they depend on
+        what was built before), so the same architecture always gives the same text.
         """
         total = self.macs
         rows = [
@@ -174,15 +184,19 @@ class ModelFlops:
                 layer.kind,
                 str(layer.output_shape),
                 f"{layer.macs:,}",
-                f"{100 * layer.macs / total:.1f}%" if total else "",
-                "" if layer.operation in ("multiply-add", "none") else layer.operation,
+                f"{100 * layer.macs / total:.1f}%"
+                if total and layer.operation in ("multiply-add", "none")
+                else "",
+                layer.operation if layer.operation != "none" else "",
             )
             for layer in self.layers
         ]
-        rows.append(("total", "", f"{total:,}", "100.0%" if total else "", ""))
+        rows.append(("total", "", f"{total:,}", "100.0%" if total else "", "multiply-adds"))
+        if self.other_operations:
+            rows.append(("", "", f"{self.other_operations:,}", "", "other operations"))
         return tables.format_table(
             rows,
-            header=("layer", "output shape", "multiply-adds", "share", "counts"),
+            header=("layer", "output shape", "operations", "share", "counts"),
             align="llrrl",
         )
 
@@ -259,19 +273,20 @@ def count_flops(model, skip_unknown=False):
 
     >>> from course_utils.classification import build_seed_cnn
     >>> flops = count_flops(build_seed_cnn())
-    >>> flops.macs, flops.forward_flops, flops.training_flops
-    (2822272, 5644544, 16933632)
+    >>> flops.macs, flops.other_operations, flops.forward_flops, flops.training_flops
+    (2794240, 28032, 5616512, 16849536)
     >>> print(flops.table())
-    layer         output shape  multiply-adds   share  counts
-    Conv2D        (26, 26, 32)        194,688    6.9%
-    MaxPooling2D  (13, 13, 32)         21,632    0.8%  comparison
-    Conv2D        (11, 11, 64)      2,230,272   79.0%
-    MaxPooling2D  (5, 5, 64)            6,400    0.2%  comparison
-    Conv2D        (3, 3, 64)          331,776   11.8%
-    Flatten       (576,)                    0    0.0%
-    Dense         (64,)                36,864    1.3%
-    Dense         (10,)                   640    0.0%
-    total                           2,822,272  100.0%
+    layer         output shape  operations   share  counts
+    Conv2D        (26, 26, 32)     194,688    7.0%  multiply-add
+    MaxPooling2D  (13, 13, 32)      21,632          comparison
+    Conv2D        (11, 11, 64)   2,230,272   79.8%  multiply-add
+    MaxPooling2D  (5, 5, 64)         6,400          comparison
+    Conv2D        (3, 3, 64)       331,776   11.9%  multiply-add
+    Flatten       (576,)                 0    0.0%
+    Dense         (64,)             36,864    1.3%  multiply-add
+    Dense         (10,)                640    0.0%  multiply-add
+    total                        2,794,240  100.0%  multiply-adds
+                                    28,032          other operations
     """
     import keras
 

@@ -21,7 +21,7 @@ def test_one_bar_per_layer_with_its_share():
     assert max(bar.get_width() for bar in bars) == pytest.approx(
         max(layer.macs for layer in flops.layers) / 1e6
     )
-    assert "2.82 million" in fig.axes[0].get_title()
+    assert "2.79 million" in fig.axes[0].get_title()
 
 
 def test_one_line_per_rule_in_each_panel():
