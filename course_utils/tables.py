@@ -69,3 +69,16 @@ def format_table(rows, header=None, align=None, min_widths=None, gap=2, rule=Fal
         return (" " * gap).join(cells).rstrip()
 
     return "\n".join(fmt(line) for line in lines)
+
+
+def format_short_seconds(value):
+    """A short duration with the unit that suits it: seconds, milliseconds or microseconds.
+
+    >>> format_short_seconds(2.5), format_short_seconds(0.0123), format_short_seconds(4e-5)
+    ('2.50 s', '12.3 ms', '40 µs')
+    """
+    if value >= 1:
+        return f"{value:.2f} s"
+    if value >= 1e-3:
+        return f"{value * 1e3:.1f} ms"
+    return f"{value * 1e6:.0f} µs"

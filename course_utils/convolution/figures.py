@@ -12,7 +12,7 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_utils import checks
+from course_utils import checks, tables
 from course_utils.convolution.ops import output_size, padding_amounts
 
 
@@ -320,7 +320,7 @@ def plot_timings(seconds, title=None):
     ax.set_xlim(min(values) / 3, max(values) * 40)
     slowest = max(values)
     for bar, value in zip(bars, values):
-        label = f"{_format_seconds(value)}"
+        label = f"{tables.format_short_seconds(value)}"
         if value < slowest:
             label += f"  ({slowest / value:,.0f}x faster)"
         ax.text(value * 1.15, bar.get_y() + bar.get_height() / 2, label, va="center", fontsize=9)
@@ -345,14 +345,6 @@ def _per_map(value, name, count):
 
 def _positive_number(value):
     return checks.is_number(value) and math.isfinite(value) and value > 0
-
-
-def _format_seconds(value):
-    if value >= 1:
-        return f"{value:.2f} s"
-    if value >= 1e-3:
-        return f"{value * 1e3:.1f} ms"
-    return f"{value * 1e6:.0f} µs"
 
 
 def _as_fractions(kernel):

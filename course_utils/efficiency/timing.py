@@ -23,7 +23,7 @@ import time
 
 import numpy as np
 
-from course_utils import backend, checks
+from course_utils import backend, checks, tables
 
 LIBRARIES = ("numpy", "keras")
 
@@ -58,11 +58,11 @@ class Timing:
 
     def __str__(self):
         text = (
-            f"median {_format_seconds(self.median)}, min {_format_seconds(self.min)} "
+            f"median {tables.format_short_seconds(self.median)}, min {tables.format_short_seconds(self.min)} "
             f"over {len(self.times)} calls"
         )
         if self.warmups:
-            text += f"; first call {_format_seconds(self.first)}"
+            text += f"; first call {tables.format_short_seconds(self.first)}"
         return text
 
 
@@ -200,11 +200,3 @@ def measure_matmul_throughput(size=1024, repeats=5, library="numpy", seed=0):
         a, b = keras.ops.convert_to_tensor(a), keras.ops.convert_to_tensor(b)
         timing = time_call(lambda: keras.ops.sum(keras.ops.matmul(a, b)), repeats=repeats)
     return Throughput(size, 2 * size**3, timing, library)
-
-
-def _format_seconds(value):
-    if value >= 1:
-        return f"{value:.2f} s"
-    if value >= 1e-3:
-        return f"{value * 1e3:.1f} ms"
-    return f"{value * 1e6:.0f} µs"

@@ -121,16 +121,24 @@ def _conv_flops_cases():
     return cases
 
 
-def _compare_count(got, expected):
-    """What is wrong with the count `got`, naming the known mistakes it equals, or None."""
-    value, mistakes = expected
+def _not_a_number(got, expected, kind):
+    """Why `got` is not an answer at all (None, an array, a string...), or None if it is a number."""
     if got is None:
         return "your function returned None: did you forget `return`?"
     if not checks.is_number(got):
         shape = getattr(got, "shape", None)
         what = f"a value of type {type(got).__name__}"
         what += f" and shape {tuple(shape)}" if shape else ""
-        return f"expected one whole number ({value:,}), got {what}; return an int"
+        return f"expected {expected}, got {what}; return {kind}"
+    return None
+
+
+def _compare_count(got, expected):
+    """What is wrong with the count `got`, naming the known mistakes it equals, or None."""
+    value, mistakes = expected
+    wrong_type = _not_a_number(got, f"one whole number ({value:,})", "an int")
+    if wrong_type:
+        return wrong_type
     number = float(got)
     if not math.isfinite(number) or number != round(number):
         return (
@@ -325,13 +333,9 @@ def _compare_rate(got, expected):
     A NumPy float of lower precision (float32) is compared within a few of its own epsilons.
     """
     value, mistakes = expected
-    if got is None:
-        return "your function returned None: did you forget `return`?"
-    if not checks.is_number(got):
-        shape = getattr(got, "shape", None)
-        what = f"a value of type {type(got).__name__}"
-        what += f" and shape {tuple(shape)}" if shape else ""
-        return f"expected one number ({value:.6g}), got {what}; return a float"
+    wrong_type = _not_a_number(got, f"one number ({value:.6g})", "a float")
+    if wrong_type:
+        return wrong_type
     rate = float(got)
     if not math.isfinite(rate):
         return f"expected a finite learning rate ({value:.6g}), got {rate}; return a number"
