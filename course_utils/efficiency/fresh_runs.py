@@ -21,8 +21,7 @@ import numpy as np
 
 from course_utils import checks, processes
 
-BACKENDS = ("tensorflow", "jax", "torch")
-_MODULES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
+BACKENDS = ("tensorflow", "jax", "torch")  # each is also the name of its framework's module
 
 
 def installed_backends():
@@ -31,7 +30,7 @@ def installed_backends():
     >>> "tensorflow" in installed_backends() or "jax" in installed_backends()
     True
     """
-    return tuple(name for name in BACKENDS if importlib.util.find_spec(_MODULES[name]))
+    return tuple(name for name in BACKENDS if importlib.util.find_spec(name))
 
 
 def compare_backends(train_limit, batch_size=32, seed=0, backends=None, timeout=1800):
