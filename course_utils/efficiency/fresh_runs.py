@@ -7,7 +7,7 @@ and hand back plain numbers:
 - `compare_backends`: one epoch of the seed CNN on each installed backend;
 - `run_data_parallel`: the same epoch on 1 device and, with
   `keras.distribution.DataParallel`, on `devices` devices (JAX, the CPU split
-  with `--xla_force_host_platform_device_count`), in float32 and in float64,
+  with `--xla_force_host_platform_device_count`), in float32, float64 or both,
   and how far apart the weights end up.
 """
 
@@ -22,6 +22,7 @@ import numpy as np
 from course_utils import checks, processes
 
 BACKENDS = ("tensorflow", "jax", "torch")  # each is also the name of its framework's module
+PRECISIONS = ("float32", "float64")  # of the data-parallel runs
 
 
 def installed_backends():
@@ -102,6 +103,7 @@ class DataParallelResult:
 
     Attributes:
         devices: the devices of the data-parallel runs, as JAX names them.
+        precisions: the precisions that ran, among `PRECISIONS`.
         runs: one dict per run: `precision` ("float32" or "float64"),
             `devices` (1 or more), `seconds` (of the epoch), `first_step`,
             `median_step` (seconds) and `loss`.
@@ -112,10 +114,12 @@ class DataParallelResult:
             the single-device epoch (the scale the difference is small against).
         rounding: the largest difference between the single-device weights
             in float32 and in float64: what float32's rounding alone does to
-            this epoch, the tolerance float32 results can be held to.
+            this epoch, the tolerance float32 results can be held to; None
+            unless both precisions ran.
     """
 
     devices: tuple
+    precisions: tuple
     runs: tuple
     differences: dict
     changes: dict
@@ -123,7 +127,13 @@ class DataParallelResult:
 
 
 def run_data_parallel(
-    devices=2, train_limit=2_048, batch_size=64, learning_rate=0.05, seed=0, timeout=1800
+    devices=2,
+    train_limit=2_048,
+    batch_size=64,
+    learning_rate=0.05,
+    seed=0,
+    precisions=PRECISIONS,
+    timeout=1800,
 ):
     """Trains the seed CNN one epoch on 1 device and on `devices`, in a fresh JAX process.
 
@@ -146,13 +156,15 @@ def run_data_parallel(
         batch_size: the global batch, examples per step over all devices.
         learning_rate: SGD's learning rate.
         seed: `config.set_seed` before each run.
+        precisions: which of "float32" and "float64" to run, in that order;
+            float64 shows the arithmetic itself, float32 what training uses.
         timeout: seconds the process may take.
 
     Returns:
         A `DataParallelResult`.
 
     Raises:
-        ValueError: for bad sizes, or when JAX is not installed.
+        ValueError: for bad sizes or precisions, or when JAX is not installed.
         RuntimeError: if the process fails (the message holds its output).
     """
     devices = checks.integer(devices, "devices", low=2, fix="E.g. devices=2.")
@@ -168,6 +180,13 @@ def run_data_parallel(
             f"`batch_size` ({batch_size}) must be a multiple of `devices` ({devices}): every "
             "device takes an equal share of each batch. E.g. batch_size=64, devices=2."
         )
+    chosen = tuple(precisions) if isinstance(precisions, (tuple, list)) else None
+    if not chosen or any(p not in PRECISIONS for p in chosen) or len(set(chosen)) < len(chosen):
+        raise ValueError(
+            f"`precisions` must list one or both of {PRECISIONS}, each once; received "
+            f"{precisions!r}. E.g. precisions=('float64',)."
+        )
+    chosen = tuple(p for p in PRECISIONS if p in chosen)
     if "jax" not in installed_backends():
         raise ValueError(
             "The data-parallel run needs JAX, which is not installed here; install it with "
@@ -178,6 +197,9 @@ def run_data_parallel(
         "KERAS_BACKEND": "jax",
         "JAX_PLATFORMS": "cpu",
         "JAX_ENABLE_X64": "1",  # float64 exists only when enabled at start
+        # JAX's older random-number layout, which compiles the weights' initializers in about
+        # half the time on a CPU; both runs start from the same weights either way
+        "JAX_THREEFRY_PARTITIONABLE": "0",
         "XLA_FLAGS": f"{flags} --xla_force_host_platform_device_count={devices}".strip(),
     }
     with tempfile.TemporaryDirectory() as folder:
@@ -188,6 +210,7 @@ def run_data_parallel(
             "batch_size": batch_size,
             "learning_rate": float(learning_rate),
             "seed": seed,
+            "precisions": list(chosen),
             "weights_file": weights_file,
         }
         found = processes.run_in_fresh_process(
@@ -195,13 +218,16 @@ def run_data_parallel(
         )
         with np.load(weights_file) as weights:
             differences, changes = {}, {}
-            for precision in ("float32", "float64"):
+            for precision in chosen:
                 one, many = weights[f"{precision}-1"], weights[f"{precision}-{devices}"]
                 differences[precision] = float(np.max(np.abs(one - many)))
                 changes[precision] = float(np.max(np.abs(one - weights[f"{precision}-start"])))
-            rounding = float(np.max(np.abs(weights["float32-1"] - weights["float64-1"])))
+            rounding = None
+            if len(chosen) == len(PRECISIONS):
+                rounding = float(np.max(np.abs(weights["float32-1"] - weights["float64-1"])))
     return DataParallelResult(
         devices=tuple(found["devices"]),
+        precisions=chosen,
         runs=tuple(found["runs"]),
         differences=differences,
         changes=changes,
@@ -209,8 +235,10 @@ def run_data_parallel(
     )
 
 
-def _data_parallel_runs(devices, train_limit, batch_size, learning_rate, seed, weights_file):
-    """In a fresh JAX process with `devices` CPU devices: four epochs, the weights saved."""
+def _data_parallel_runs(
+    devices, train_limit, batch_size, learning_rate, seed, precisions, weights_file
+):
+    """In a fresh JAX process with `devices` CPU devices: two epochs per precision, saved."""
     from course_utils import backend
 
     backend.quiet_start()
@@ -226,7 +254,7 @@ def _data_parallel_runs(devices, train_limit, batch_size, learning_rate, seed, w
         raise RuntimeError(f"JAX sees {len(found)} devices ({found}), not {devices}")
     images, labels = data.load_mnist("train", limit=train_limit)
     runs, weights, initial = [], {}, None
-    for precision in ("float32", "float64"):
+    for precision in precisions:
         keras.config.set_floatx(precision)  # the variables' dtype ...
         keras.config.set_dtype_policy(precision)  # ... and the computations'
         x = data.normalize_images(images).astype(precision)

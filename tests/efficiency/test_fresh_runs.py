@@ -22,7 +22,7 @@ def test_one_backend_epoch_in_its_own_process():
 @pytest.mark.skipif(importlib.util.find_spec("jax") is None, reason="needs JAX")
 def test_data_parallel_weights_equal_the_single_device_ones():
     result = fresh_runs.run_data_parallel(devices=2, train_limit=128, batch_size=64)
-    assert len(result.devices) == 2
+    assert len(result.devices) == 2 and result.precisions == ("float32", "float64")
     assert [(r["precision"], r["devices"]) for r in result.runs] == [
         ("float32", 1),
         ("float32", 2),
@@ -33,6 +33,17 @@ def test_data_parallel_weights_equal_the_single_device_ones():
     assert result.differences["float32"] < 1e-5
     assert result.changes["float64"] > 1e-3  # the weights did move
     assert 0 < result.rounding < 1e-3
+
+
+@pytest.mark.skipif(importlib.util.find_spec("jax") is None, reason="needs JAX")
+def test_data_parallel_in_float64_alone():
+    result = fresh_runs.run_data_parallel(
+        devices=2, train_limit=64, batch_size=32, precisions=["float64"]
+    )
+    assert result.precisions == ("float64",)
+    assert [(r["precision"], r["devices"]) for r in result.runs] == [("float64", 1), ("float64", 2)]
+    assert list(result.differences) == ["float64"] and result.differences["float64"] < 1e-12
+    assert result.changes["float64"] > 1e-3 and result.rounding is None
 
 
 @pytest.mark.parametrize(
@@ -48,6 +59,13 @@ def test_data_parallel_weights_equal_the_single_device_ones():
         (
             lambda: fresh_runs.run_data_parallel(learning_rate=-1),
             "`learning_rate` must be a positive",
+        ),
+        (lambda: fresh_runs.run_data_parallel(precisions=()), "one or both of"),
+        (lambda: fresh_runs.run_data_parallel(precisions="float64"), "one or both of"),
+        (lambda: fresh_runs.run_data_parallel(precisions=["float16"]), "one or both of"),
+        (
+            lambda: fresh_runs.run_data_parallel(precisions=["float64", "float64"]),
+            "each once",
         ),
     ],
 )
