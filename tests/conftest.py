@@ -1,10 +1,10 @@
 """Shared fixtures: every test runs with its own build folder and a clean data cache."""
 
-import os
-
 import pytest
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from course_utils import backend
+
+backend.quiet_start()  # as every notebook starts: TensorFlow's notices hidden, JAX's fast random
 
 
 @pytest.fixture(autouse=True)

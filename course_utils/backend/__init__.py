@@ -168,6 +168,18 @@ def train_step(model, args, step):
     return step(data)
 
 
+def transposed_convolution_is_slow():
+    """True where the framework's transposed convolution trains slowly.
+
+    XLA on a CPU (JAX) computes the kernel gradient of a strided transposed
+    convolution many times slower than that of an ordinary one (see
+    `bench/bench_conv_transpose.py`); `layers.Conv2DTranspose` then computes
+    the same function as ordinary convolutions. False on TensorFlow, on
+    PyTorch and on JAX with a GPU or TPU.
+    """
+    return bool(_implementation("Conv2DTranspose").transposed_convolution_is_slow())
+
+
 def to_numpy(tensor):
     """A backend tensor (on any device) as a NumPy array; arrays pass through.
 
@@ -191,7 +203,9 @@ def quiet_start(choice=""):
     when unset). TensorFlow prints notices such as "oneDNN custom operations
     are on" when it starts on a machine without a GPU; Keras imports it on
     every backend when it is installed (for `tf.data`), so this imports it
-    first with those lines hidden and every other line passed on.
+    first with those lines hidden and every other line passed on. On JAX it
+    also picks the random-bit layout whose initializers compile fastest on a
+    CPU (`JAX_THREEFRY_PARTITIONABLE=0`, unless the environment sets it).
 
     Args:
         choice: "", "tensorflow", "jax" or "torch".
@@ -218,6 +232,12 @@ def quiet_start(choice=""):
     if importlib.util.find_spec("tensorflow") is not None:
         importlib.import_module("course_utils.backend.tensorflow").quiet_import()
     if name() == "jax":
+        # JAX's classic layout of random bits, unless the environment chooses: every new
+        # weight shape compiles its initializer, and on a CPU this layout's generator
+        # compiles several times faster than the newer, partitionable one's (see
+        # bench/bench_jax_random.py). Only which random numbers come changes. JAX reads the
+        # variable when it starts.
+        os.environ.setdefault("JAX_THREEFRY_PARTITIONABLE", "0")
         # JAX computes in 32 bits unless told otherwise and says so each time a NumPy
         # int64 array (the default integer: every label array) becomes a tensor. The
         # course's integers (labels, class ids, counts) all fit in 32 bits.

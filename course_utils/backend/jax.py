@@ -95,6 +95,12 @@ def _current(scope, variable, value):
     return value if new is None else new
 
 
+def transposed_convolution_is_slow():
+    import jax
+
+    return jax.default_backend() == "cpu"
+
+
 def devices():
     import jax
 

@@ -58,6 +58,10 @@ def value_and_input_gradient(fn, inputs):
     return value.detach(), grad
 
 
+def transposed_convolution_is_slow():
+    return False
+
+
 def devices():
     import torch
 

@@ -197,9 +197,6 @@ def run_data_parallel(
         "KERAS_BACKEND": "jax",
         "JAX_PLATFORMS": "cpu",
         "JAX_ENABLE_X64": "1",  # float64 exists only when enabled at start
-        # JAX's older random-number layout, which compiles the weights' initializers in about
-        # half the time on a CPU; both runs start from the same weights either way
-        "JAX_THREEFRY_PARTITIONABLE": "0",
         "XLA_FLAGS": f"{flags} --xla_force_host_platform_device_count={devices}".strip(),
     }
     with tempfile.TemporaryDirectory() as folder:
