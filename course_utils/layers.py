@@ -68,12 +68,19 @@ def conv_transpose_by_phases(inputs, kernel, strides):
     >>> tuple(ours.shape), float(keras.ops.max(keras.ops.abs(ours - theirs)))
     ((2, 6, 6, 2), 0.0)
     """
-    strides = (strides, strides) if checks.is_integer(strides) else tuple(strides)
-    if len(strides) != 2 or not all(checks.is_integer(s) and s > 0 for s in strides):
+    if checks.is_integer(strides):
+        strides = (strides, strides)
+    if (
+        not isinstance(strides, (tuple, list))
+        or len(strides) != 2
+        or not all(checks.is_integer(s) and s > 0 for s in strides)
+    ):
         raise ValueError(
             f"`strides` must be a positive integer or a pair of them; received {strides!r}. "
             "E.g. strides=2."
         )
+    strides = tuple(strides)
+    inputs, kernel = ops.convert_to_tensor(inputs), ops.convert_to_tensor(kernel)
     if len(inputs.shape) != 4 or len(kernel.shape) != 4 or inputs.shape[-1] != kernel.shape[3]:
         raise ValueError(
             "Expected inputs (batch, height, width, in_channels) and a kernel (kh, kw, "

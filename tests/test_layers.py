@@ -63,6 +63,8 @@ def test_by_phases_has_keras_gradients(kernel_size, stride):
     [
         ((1, 4, 4, 3), (4, 4, 2, 3), 0, "`strides` must be a positive integer"),
         ((1, 4, 4, 3), (4, 4, 2, 3), (2, 2, 2), "`strides` must be a positive integer"),
+        ((1, 4, 4, 3), (4, 4, 2, 3), 2.5, "`strides` must be a positive integer"),
+        ((1, 4, 4, 3), (4, 4, 2, 3), "2", "`strides` must be a positive integer"),
         ((1, 4, 4, 3), (4, 4, 2, 5), 2, "last axis must equal the inputs' channels"),
         ((4, 4, 3), (4, 4, 2, 3), 2, r"received shapes \(4, 4, 3\)"),
         ((1, 4, 4, 3), (2, 2, 2, 3), 3, "at most the kernel's side"),
@@ -88,7 +90,8 @@ def test_the_layer_is_keras_layer_with_the_same_weights(options, tmp_path):
     x = np.random.default_rng(5).normal(size=(2, 7, 6, 4)).astype("float32")
     ours = layers.Conv2DTranspose(3, bias_initializer="random_normal", **options)
     theirs = keras.layers.Conv2DTranspose(3, **options)
-    ours.build(x.shape), theirs.build(x.shape)
+    ours.build(x.shape)
+    theirs.build(x.shape)
     theirs.set_weights(ours.get_weights())
     np.testing.assert_allclose(
         backend.to_numpy(ours(x)), backend.to_numpy(theirs(x)), rtol=1e-5, atol=1e-5
