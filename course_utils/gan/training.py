@@ -197,10 +197,28 @@ class GAN(keras.Model):
 
 
 def _keras_bce(target, scores):
-    # keras.ops.binary_crossentropy reads the sigmoid's logits when it can: stable.
-    return keras.ops.mean(
-        keras.ops.binary_crossentropy(keras.ops.full_like(scores, target), scores)
-    )
+    """The mean binary cross-entropy of D's `scores` against `target`, with a gradient to the end.
+
+    On TensorFlow Keras' sigmoid keeps its logits beside the scores and the
+    loss is computed from them, exactly. Elsewhere `keras.ops.binary_crossentropy`
+    clips the scores to [1e-7, 1 - 1e-7], where its gradient is 0: once D scores
+    every fake below 1e-7, -ln D(G(z)) tells G nothing, and G never learns again
+    (a PyTorch run of the full profile did that from its first steps). So the
+    scores are clipped only at 1e-30, which float32 still holds: the gradient
+    of -ln D(G(z)) lives on until D's logit for the fakes falls below about -69.
+    """
+    logits = getattr(scores, "_keras_logits", None)
+    if logits is not None:
+        return keras.ops.mean(
+            keras.ops.binary_crossentropy(
+                keras.ops.full_like(logits, target), logits, from_logits=True
+            )
+        )
+    p = keras.ops.clip(scores, _SMALLEST_SCORE, 1.0 - 1e-7)
+    return -keras.ops.mean(target * keras.ops.log(p) + (1.0 - target) * keras.ops.log(1.0 - p))
+
+
+_SMALLEST_SCORE = 1e-30
 
 
 # --- keeping the generator ----------------------------------------------------------------
