@@ -98,12 +98,13 @@ def conv_transpose_by_phases(inputs, kernel, strides):
     kernel = ops.transpose(kernel, (0, 1, 3, 2))  # (kh, kw, in, out): ops.conv's layout
     rows = []
     for row_taps in rows_taps:
+        us, dus = zip(*row_taps)
+        rows_kernel = ops.take(kernel, list(us), axis=0)  # this row phase's taps
         phases = []
         for column_taps in columns_taps:
-            us, dus = zip(*row_taps)
             vs, dvs = zip(*column_taps)
             # the taps in ascending offset order; ops.conv is a correlation
-            sub_kernel = ops.take(ops.take(kernel, list(us), axis=0), list(vs), axis=1)
+            sub_kernel = ops.take(rows_kernel, list(vs), axis=1)
             padded = ops.pad(inputs, [(0, 0), (-dus[0], dus[-1]), (-dvs[0], dvs[-1]), (0, 0)])
             phases.append(ops.conv(padded, sub_kernel, strides=1, padding="valid"))
         rows.append(ops.stack(phases, axis=3))  # (batch, height, width, sw, out)
