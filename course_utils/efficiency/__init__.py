@@ -4,6 +4,7 @@
     print(flops.table())
     flops.step_flops(batch_size=32)                # FLOPs of one training step
     timing = time_call(lambda: model(images))      # median of repeats, warm-up apart
+    times = time_layers(model, images[:128])       # each layer's seconds, forward and backward
     peak = measure_matmul_throughput()             # the machine's FLOP/s on a matrix product
 
 A layer's cost is counted in multiply-adds (MACs): a `Conv2D` makes
@@ -23,10 +24,17 @@ What lives where (every public name is importable from here,
   steady ones) and `AugmentedDigits`, an input pipeline with real work;
 - `fresh_runs`: what needs a new process, `compare_backends` and
   `run_data_parallel` (a `DataParallelResult`), and `installed_backends`;
-- `figures`: `plot_layer_macs`, `plot_batch_sizes`, `plot_times`.
+- `layer_times`: `time_layers` (a `LayerTimes` of `LayerTime` rows), each
+  layer of a Sequential model timed on its own, forward and backward;
+- `figures`: `plot_layer_macs`, `plot_layer_times`, `plot_batch_sizes`, `plot_times`.
 """
 
-from course_utils.efficiency.figures import plot_batch_sizes, plot_layer_macs, plot_times
+from course_utils.efficiency.figures import (
+    plot_batch_sizes,
+    plot_layer_macs,
+    plot_layer_times,
+    plot_times,
+)
 from course_utils.efficiency.flops import (
     TRAINING_FACTOR,
     LayerFlops,
@@ -42,6 +50,7 @@ from course_utils.efficiency.fresh_runs import (
     installed_backends,
     run_data_parallel,
 )
+from course_utils.efficiency.layer_times import LayerTime, LayerTimes, time_layers
 from course_utils.efficiency.timing import (
     LIBRARIES,
     Throughput,
@@ -58,8 +67,12 @@ __all__ = [
     "FitTiming",
     "compare_backends",
     "installed_backends",
+    "LayerTime",
+    "LayerTimes",
+    "time_layers",
     "plot_batch_sizes",
     "plot_layer_macs",
+    "plot_layer_times",
     "plot_times",
     "run_data_parallel",
     "time_fit",

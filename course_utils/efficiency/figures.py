@@ -162,3 +162,63 @@ def plot_times(times, ylabel, title=None, log=False):
         ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def plot_layer_times(times, title=None):
+    """Each layer's share of the measured time beside its share of the multiply-adds.
+
+    Args:
+        times: a `LayerTimes` from `time_layers`.
+        title: optional title; by default the batch size and the summed time.
+
+    Returns:
+        The matplotlib Figure: two bars per layer, time (orange) and
+        multiply-adds (blue), in percent.
+
+    Raises:
+        ValueError: if `times` is not a `LayerTimes`.
+
+    >>> from course_utils.efficiency.layer_times import LayerTime, LayerTimes
+    >>> from course_utils.efficiency.timing import Timing
+    >>> rows = [LayerTime("conv", "Conv2D", (26, 26, 32), 90, Timing((0.01,)), Timing((0.03,))),
+    ...         LayerTime("pool", "MaxPooling2D", (13, 13, 32), 10, Timing((0.01,)), Timing((0.01,)))]
+    >>> fig = plot_layer_times(LayerTimes(tuple(rows), 32))
+    >>> [round(bar.get_width()) for bar in fig.axes[0].patches]
+    [75, 25, 90, 10]
+    """
+    from course_utils.efficiency.layer_times import LayerTimes
+
+    if not isinstance(times, LayerTimes):
+        raise ValueError(
+            f"`times` must be a LayerTimes; received {type(times).__name__}. "
+            "Use plot_layer_times(efficiency.time_layers(model, images[:128]))."
+        )
+    labels = [f"{layer.kind} {layer.output_shape}" for layer in times.layers]
+    time_shares = [100 * times.time_share(layer) for layer in times.layers]
+    macs_shares = [100 * times.macs_share(layer) for layer in times.layers]
+    rows = np.arange(len(labels))
+    fig, ax = plt.subplots(figsize=(7.5, 0.5 * len(labels) + 1.4))
+    ax.barh(rows - 0.2, time_shares, height=0.4, color="tab:orange", label="share of the time")
+    ax.barh(rows + 0.2, macs_shares, height=0.4, color="tab:blue", label="share of multiply-adds")
+    for offset, shares in ((-0.2, time_shares), (0.2, macs_shares)):
+        for row, share in zip(rows, shares):
+            ax.annotate(
+                f"{share:.0f}%",
+                (share, row + offset),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7,
+            )
+    ax.set_yticks(rows, labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(time_shares + macs_shares) * 1.15 or 1)
+    ax.set_xlabel("percent of the model's total (forward and backward pass, per layer)")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title(
+        title
+        or f"Each layer timed on its own, batch of {times.batch_size}: "
+        f"{times.total * 1e3:.0f} ms in all"
+    )
+    fig.tight_layout()
+    return fig
