@@ -226,3 +226,13 @@ def test_quiet_start_hides_start_up_notices_only(tmp_path):
 )
 def test_only_known_notices_are_filtered(line, hidden):
     assert bool(tensorflow_backend.NOTICES.match(line)) is hidden
+
+
+@pytest.mark.every_backend
+def test_wait_until_done_returns_its_argument_with_the_work_finished():
+    import keras
+
+    product = keras.ops.matmul(keras.ops.ones((64, 64)), keras.ops.ones((64, 64)))
+    result = {"product": product, "parts": [keras.ops.sum(product)], "none": None}
+    assert backend.wait_until_done(result) is result
+    assert backend.to_numpy(result["parts"][0]) == 64.0**3

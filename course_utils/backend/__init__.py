@@ -3,7 +3,7 @@
 Keras 3 runs on TensorFlow, JAX or PyTorch (`KERAS_BACKEND`). Almost all of the
 course is written with `keras.ops` and runs on any of them; what cannot be
 (automatic gradients outside `fit`, a quiet start of TensorFlow, the devices a
-framework sees, its global random state) goes through the functions below.
+framework sees, its global random state, waiting for work it runs asynchronously) goes through the functions below.
 Each has one implementation per framework, in a module of this package named
 after it (`tensorflow.py`, `jax.py`, `torch.py`); no other module of the
 course imports tensorflow, jax or torch.
@@ -191,6 +191,27 @@ def to_numpy(tensor):
     import keras
 
     return keras.ops.convert_to_numpy(tensor)
+
+
+def wait_until_done(result):
+    """Waits until the work behind `result` (a tensor, or a list, tuple or dict of them) is done.
+
+    A framework may return before its work is finished: JAX dispatches
+    asynchronously, and a GPU runs the operations Python queued while Python
+    moves on. Timing code must wait before it stops the clock. Unlike
+    `to_numpy`, this copies nothing to the host, so the wait adds no work of
+    its own (JAX: `jax.block_until_ready`; PyTorch: `torch.cuda.synchronize`
+    when a GPU is in use; TensorFlow: each device synchronized).
+
+    Returns:
+        `result`, unchanged.
+
+    >>> import keras
+    >>> float(wait_until_done({"sum": keras.ops.sum(keras.ops.ones((3, 3)))})["sum"])
+    9.0
+    """
+    _implementation("wait_until_done").wait_until_done(result)
+    return result
 
 
 def quiet_start(choice=""):

@@ -95,6 +95,12 @@ def _current(scope, variable, value):
     return value if new is None else new
 
 
+def wait_until_done(result):
+    import jax
+
+    jax.block_until_ready(result)
+
+
 def transposed_convolution_is_slow():
     import jax
 

@@ -59,6 +59,14 @@ def value_and_input_gradient(fn, inputs):
     return value, tape.gradient(value, inputs, unconnected_gradients=tf.UnconnectedGradients.ZERO)
 
 
+def wait_until_done(result):
+    import tensorflow as tf
+
+    # Eager operations on a CPU finish before they return; a GPU's may be queued.
+    if tf.config.list_logical_devices("GPU"):
+        tf.test.experimental.sync_devices()
+
+
 def transposed_convolution_is_slow():
     return False
 

@@ -58,6 +58,14 @@ def value_and_input_gradient(fn, inputs):
     return value.detach(), grad
 
 
+def wait_until_done(result):
+    import torch
+
+    # Operations on a CPU finish before they return; CUDA's are queued on a stream.
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        torch.cuda.synchronize()
+
+
 def transposed_convolution_is_slow():
     return False
 

@@ -113,7 +113,8 @@ def time_layers(model, inputs, warmup=1, repeats=3):
 
     The batch goes through the layers in order; each layer is timed on the
     output of the one before it (`time_call`: the warm-up calls apart, the
-    median of the repeats). A layer's training time is one call of
+    median of the repeats), waiting for the work (`backend.wait_until_done`)
+    without copying its result to NumPy. A layer's training time is one call of
     `backend.value_and_gradients` on the sum of its output, with respect to
     its trainable weights and to its input (the first layer's input is the
     data, whose gradient a training step does not compute, so there only the
@@ -180,11 +181,14 @@ def time_layers(model, inputs, warmup=1, repeats=3):
         weights = list(layer.trainable_weights)
         wrt = weights + ([held] if index or not weights else [])
 
+        # Each call waits for its work but returns nothing: time_call would copy a
+        # returned tensor into NumPy, and that copy is not the layer's work.
         def forward(layer=layer, x=x):
-            return layer(x)
+            backend.wait_until_done(layer(x))
 
         def training(layer=layer, held=held, wrt=wrt):
-            return backend.value_and_gradients(lambda: keras.ops.sum(layer(held)), wrt)
+            loss = lambda: keras.ops.sum(layer(held))  # noqa: E731
+            backend.wait_until_done(backend.value_and_gradients(loss, wrt))
 
         rows.append(
             LayerTime(
