@@ -9,8 +9,9 @@ unlucky run) next to the fastest one.
 
 Frameworks may return before the work is done: a GPU runs the operations a
 Python call queued while Python moves on, and JAX dispatches asynchronously.
-`time_call` converts every tensor a call returns to a NumPy array before it
-stops the clock, so the time includes the work.
+`time_call` waits for the work behind what a call returns
+(`backend.wait_until_done`) before it stops the clock, so the time includes
+the work and nothing else: no copy of the result to NumPy.
 
 `measure_matmul_throughput` times an `n x n` matrix product (`2 n^3` FLOPs), the
 operation a convolution and a dense layer become, to say how many FLOPs per
@@ -70,9 +71,9 @@ def time_call(fn, warmup=1, repeats=5, clock=time.perf_counter):
     """Times `fn()`: `warmup` calls reported apart, then `repeats` timed calls.
 
     Each call is timed on its own with `clock`, from just before the call to
-    just after its result is finished: every tensor in the result (also
-    inside a list, tuple or dict) is converted to a NumPy array first, so work
-    a framework queued or dispatched asynchronously is included.
+    just after the work behind its result is done (`backend.wait_until_done`,
+    also for a list, tuple or dict of tensors), so work a framework queued or
+    dispatched asynchronously is included, and copying the result is not.
 
     Args:
         fn: a function of no arguments, e.g. `lambda: model(images)`.
@@ -114,24 +115,8 @@ def time_call(fn, warmup=1, repeats=5, clock=time.perf_counter):
 
 def _time_once(fn, clock):
     start = clock()
-    _finish(fn())
+    backend.wait_until_done(fn())
     return clock() - start
-
-
-def _finish(result):
-    """Waits for the work behind `result`: converts every tensor in it to NumPy."""
-    if isinstance(result, (list, tuple)):
-        for item in result:
-            _finish(item)
-    elif isinstance(result, dict):
-        for item in result.values():
-            _finish(item)
-    elif (
-        hasattr(result, "shape")
-        and hasattr(result, "dtype")
-        and not isinstance(result, (np.ndarray, np.generic))
-    ):
-        backend.to_numpy(result)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -170,9 +155,7 @@ def measure_matmul_throughput(size=1024, repeats=5, library="numpy", seed=0):
             (1024 or more) that the product, not the call, takes the time.
         repeats: timed products (after one warm-up product).
         library: `"numpy"` (the CPU, through NumPy's BLAS) or `"keras"`
-            (`keras.ops.matmul` on the device the Keras backend uses; the
-            product is summed to one number before it is read back, so the
-            copy to the host does not count).
+            (`keras.ops.matmul` on the device the Keras backend uses).
         seed: seed of the random matrices.
 
     Returns:
@@ -198,5 +181,5 @@ def measure_matmul_throughput(size=1024, repeats=5, library="numpy", seed=0):
         import keras
 
         a, b = keras.ops.convert_to_tensor(a), keras.ops.convert_to_tensor(b)
-        timing = time_call(lambda: keras.ops.sum(keras.ops.matmul(a, b)), repeats=repeats)
+        timing = time_call(lambda: keras.ops.matmul(a, b), repeats=repeats)
     return Throughput(size, 2 * size**3, timing, library)
