@@ -22,6 +22,7 @@ def show_images(
     vmin=None,
     vmax=None,
     class_names=None,
+    colorbar=False,
 ):
     """Shows a batch of images as a grid, each with its label if given.
 
@@ -37,13 +38,18 @@ def show_images(
         vmin, vmax: value range mapped to black and white; by default each
             image is scaled to its own range (uint8 images use 0-255).
         class_names: optional names indexed by integer labels.
+        colorbar: whether to draw one colour bar for the whole grid, so that a
+            signed map (a kernel, a gradient, an attribution) can be read off.
+            The images then share one scale: `vmin`/`vmax` if given, else
+            symmetric about 0 for signed images and from 0 for the others.
 
     Returns:
         The matplotlib Figure.
 
     Raises:
         ValueError: if `images` does not have 3 or 4 dimensions, is empty, or
-            `labels` has a different length.
+            `labels` has a different length, or a colour bar is asked for
+            colour images.
 
     >>> fig = show_images(np.zeros((3, 28, 28), dtype=np.uint8), labels=[0, 1, 2])
     >>> len(fig.axes)
@@ -67,19 +73,30 @@ def show_images(
             f"`labels` has {len(labels)} entries but there are {len(images)} images; "
             "pass one label per image, or none."
         )
+    if colorbar and images.ndim == 4:
+        raise ValueError(
+            "`colorbar=True` needs single-channel images, whose values a colour map shows; "
+            f"received colour images of shape {images.shape}. Pass one channel, e.g. images[..., 0]."
+        )
     if images.dtype == np.uint8 and vmin is None and vmax is None:
         vmin, vmax = 0, 255
+    if colorbar and vmin is None and vmax is None:
+        largest = float(np.max(np.abs(images))) or 1.0
+        vmin, vmax = (-largest if np.min(images) < 0 else 0.0), largest
     count = len(images)
     ncols = max(1, min(int(ncols), count))
     nrows = math.ceil(count / ncols)
     fig, axes = plt.subplots(
         nrows, ncols, figsize=(size * ncols, size * nrows + (0.4 if title else 0)), squeeze=False
     )
+    shown = None
     for index, ax in enumerate(axes.flat):
         ax.axis("off")
         if index >= count:
             continue
-        ax.imshow(images[index], cmap=cmap if images.ndim == 3 else None, vmin=vmin, vmax=vmax)
+        shown = ax.imshow(
+            images[index], cmap=cmap if images.ndim == 3 else None, vmin=vmin, vmax=vmax
+        )
         if labels is not None:
             label = labels[index]
             if class_names is not None and checks.is_integer(label):
@@ -90,6 +107,11 @@ def show_images(
     if title:
         fig.suptitle(title)
     fig.tight_layout()
+    if colorbar:
+        width = fig.get_figwidth()
+        fig.subplots_adjust(right=1 - 0.9 / width)
+        bar = fig.add_axes([1 - 0.75 / width, 0.15, 0.12 / width, 0.7])
+        fig.colorbar(shown, cax=bar)
     return fig
 
 

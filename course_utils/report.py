@@ -12,18 +12,23 @@ import math
 import os
 import pathlib
 import re
+import time
 
 from course_utils import backend, checks, config, saving
 
 NOTEBOOK_ENV = "COURSE_NOTEBOOK"
 _current = {"notebook": None}
+# The time this kernel has spent running the current notebook's cells since `start`.
+_clock = {"seconds": 0.0, "cell_started": None}
 
 
 def start(notebook):
     """Names the notebook whose numbers the following `record` calls store.
 
     Clears what an earlier run of the same notebook and profile recorded, so
-    the file holds this run's numbers only.
+    the file holds this run's numbers only. In Jupyter or Colab it also adds
+    up the time of every cell the kernel runs from here on and keeps the sum as
+    this notebook's time, which `run_line` prints the next time.
 
     Args:
         notebook: the notebook's file name without `.ipynb`, e.g. `"00_setup"`.
@@ -41,7 +46,41 @@ def start(notebook):
     path = results_path(notebook)
     if path.exists():
         path.unlink()
+    _time_cells()
     return path
+
+
+def _time_cells():
+    """Registers `_cell_starts`/`_cell_ends` with the IPython kernel, if there is one."""
+    _clock.update(seconds=0.0, cell_started=time.perf_counter())  # the set-up cell runs now
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "events"):
+        return
+    for event, callback in (("pre_run_cell", _cell_starts), ("post_run_cell", _cell_ends)):
+        if callback not in shell.events.callbacks[event]:
+            shell.events.register(event, callback)
+
+
+def _cell_starts(*_):
+    _clock["cell_started"] = time.perf_counter()
+
+
+def _cell_ends(*_):
+    """Adds the cell's time to the notebook's and keeps the sum, silently."""
+    if _clock["cell_started"] is None or _current["notebook"] is None:
+        return
+    _clock["seconds"] += time.perf_counter() - _clock["cell_started"]
+    _clock["cell_started"] = None
+    try:
+        write_timing(
+            config.build_dir(), config.profile().name, _current["notebook"], _clock["seconds"]
+        )
+    except OSError:  # a read-only build folder costs the next run's line, nothing else
+        pass
 
 
 def record(name, value):
@@ -88,8 +127,9 @@ def record(name, value):
 def last_run(notebook=None):
     """How long `notebook` (the current one by default) took when the runner last ran it here.
 
-    The runner (`make run`) keeps each notebook's time per profile and backend;
-    a set-up cell prints this so a learner knows what to expect on this machine.
+    The runner (`make run`), and a kernel that ran the notebook in Jupyter or
+    Colab, keep each notebook's time per profile and backend; a set-up cell
+    prints this so a learner knows what to expect on this machine.
 
     Returns:
         A phrase such as `"5 min 38 s the last time it ran here"`, or `""`
@@ -115,7 +155,7 @@ def run_line():
     when = (
         f"this notebook took {last}"
         if last
-        else "no earlier run of this notebook is recorded here (`make run` records them)"
+        else "no earlier run here yet (the next run prints how long this one took)"
     )
     title = backend.title()
     return f"profile: {config.profile().name}, seed: {config.seed()}, backend: {title}; {when}"
@@ -131,6 +171,14 @@ def format_seconds(seconds):
 def timings_path(out_dir, profile_name):
     """Where the runner keeps how long each notebook took, per profile and backend."""
     return pathlib.Path(out_dir) / "results" / f"timings.{profile_name}.{backend.name()}.json"
+
+
+def write_timing(out_dir, profile_name, notebook, seconds):
+    """Keeps how long `notebook` took, for the next run's set-up line."""
+    timings = read_timings(out_dir, profile_name)
+    timings[notebook] = round(float(seconds), 1)
+    text = json.dumps(timings, indent=2) + "\n"
+    saving.write_atomically(timings_path(out_dir, profile_name), lambda tmp: tmp.write_text(text))
 
 
 def read_timings(out_dir, profile_name):

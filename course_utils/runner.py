@@ -16,13 +16,12 @@ the exit status is 1.
 """
 
 import argparse
-import json
 import os
 import pathlib
 import sys
 import time
 
-from course_utils import backend, config, data, report, repository, saving, site, tables
+from course_utils import backend, config, data, report, repository, site, tables
 
 CHECK_TAG = "nbval-check-output"  # the cell tag nbval reads; learners never see it
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"  # the older comment form, still understood
@@ -141,16 +140,6 @@ def run_notebook(path, out_dir, timeout=DEFAULT_CELL_TIMEOUT, update_checked=Fal
         "values": recorded.get("values", {}),
         "thumbnail": site.write_thumbnail(notebook, path.stem, out_dir / "html"),
     }
-
-
-def write_timing(out_dir, profile_name, notebook, seconds):
-    """Keeps how long `notebook` took, for the next run's progress line."""
-    timings = report.read_timings(out_dir, profile_name)
-    timings[notebook] = round(float(seconds), 1)
-    text = json.dumps(timings, indent=2) + "\n"
-    saving.write_atomically(
-        report.timings_path(out_dir, profile_name), lambda tmp: tmp.write_text(text)
-    )
 
 
 def with_earlier_runs(rows, folder, out_dir, profile_name):
@@ -286,7 +275,7 @@ def main(argv=None):
         row = run_notebook(path, out_dir, args.timeout, args.update_checked)
         rows.append(row)
         if not row["error"]:
-            write_timing(out_dir, profile.name, path.stem, row["seconds"])
+            report.write_timing(out_dir, profile.name, path.stem, row["seconds"])
         print(
             f"[{number}/{len(paths)}] {path.name}: {row['status']} in {row['seconds']:.1f} s",
             flush=True,

@@ -48,6 +48,30 @@ def test_show_images_rejects_bad_input(images, labels, message):
         plotting.show_images(images, labels)
 
 
+def test_show_images_colorbar_puts_signed_maps_on_one_symmetric_scale():
+    images = np.array([[[-3.0, 1.0], [0.5, 0.0]], [[0.2, -0.1], [2.0, 0.0]]])
+    fig = plotting.show_images(images, colorbar=True)
+    assert len(fig.axes) == 3  # two panels and the bar
+    assert [ax.images[0].get_clim() for ax in fig.axes[:2]] == [(-3.0, 3.0)] * 2
+    bar = fig.axes[2]
+    assert bar.get_ylim() == (-3.0, 3.0)
+
+
+def test_show_images_colorbar_starts_at_zero_for_non_negative_maps_and_keeps_given_limits():
+    images = np.random.default_rng(1).random((3, 5, 5)) * 7
+    assert plotting.show_images(images, colorbar=True).axes[0].images[0].get_clim() == (
+        0.0,
+        pytest.approx(images.max()),
+    )
+    fig = plotting.show_images(images, colorbar=True, vmin=-1, vmax=1)
+    assert fig.axes[1].images[0].get_clim() == (-1, 1)
+
+
+def test_show_images_colorbar_refuses_colour_images():
+    with pytest.raises(ValueError, match=r"single-channel images.*\(2, 4, 4, 3\)"):
+        plotting.show_images(np.zeros((2, 4, 4, 3)), colorbar=True)
+
+
 def test_plot_history_draws_training_and_validation_curves():
     history = {"loss": [0.9, 0.5, 0.3], "accuracy": [0.7, 0.8, 0.9], "val_loss": [1.0, 0.7, 0.6]}
     fig = plotting.plot_history(history, title="curves")

@@ -65,6 +65,26 @@ def test_last_run_reads_the_runners_timings(tmp_path, monkeypatch):
     report.reset()
 
 
+def test_a_kernel_keeps_the_sum_of_its_cells_times_as_the_notebooks_time(tmp_path, monkeypatch):
+    """In Jupyter or Colab (no runner), the cells' times are summed and kept, so the next run's
+    set-up line can say how long this one took."""
+    monkeypatch.setenv(config.BUILD_DIR_ENV, str(tmp_path))
+    clock = iter([10.0, 11.5, 20.0, 23.0, 30.0, 30.25, 40.0])
+    monkeypatch.setattr(report.time, "perf_counter", lambda: next(clock))
+    report.start("05_kernel")  # the set-up cell starts at 10.0
+    report._cell_ends()  # ... and ends at 11.5
+    report._cell_starts()  # a cell from 20.0
+    report._cell_ends()  # to 23.0
+    timings = report.read_timings(tmp_path, config.profile().name)
+    assert timings == {"05_kernel": 4.5}
+    report._cell_starts()
+    report._cell_ends()
+    assert report.read_timings(tmp_path, config.profile().name) == {"05_kernel": 4.8}
+    report.start("05_kernel")  # a new run: the next set-up line shows the last run's time
+    assert report.last_run() == "5 s the last time it ran here"
+    report.reset()
+
+
 def test_recorded_results_name_the_seed_and_backend(tmp_path, monkeypatch):
     monkeypatch.setenv(config.BUILD_DIR_ENV, str(tmp_path))
     monkeypatch.setenv(config.SEED_ENV, "3")
@@ -81,7 +101,9 @@ def test_run_line_names_profile_seed_and_last_time(tmp_path, monkeypatch):
     monkeypatch.setenv(config.SEED_ENV, "2")
     report.start("05_line")
     title = backend.TITLES[backend.name()]
-    assert report.run_line().startswith(f"profile: fast, seed: 2, backend: {title}; no earlier run")
+    assert report.run_line().startswith(
+        f"profile: fast, seed: 2, backend: {title}; no earlier run here yet"
+    )
     path = report.timings_path(tmp_path, "fast")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"05_line": 61}))

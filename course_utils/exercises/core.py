@@ -112,36 +112,37 @@ def run_checks(name, fn, cases, compare):
         True when every case passes, False otherwise (with the reason printed).
     """
     exercise = _lookup(name)
-    more = f"See exercises.hint({name!r}) for help, exercises.solution({name!r}) for an answer."
+    more = f"exercises.hint({name!r}) gives a hint, exercises.solution({name!r}) an answer."
     if not callable(fn):
-        print(
-            f"✗ {exercise.title}: expected a function, received {type(fn).__name__}. "
-            "Pass the function itself, without calling it: check(my_function)."
+        _say(
+            f"✗ {exercise.title}: expected a function, received {type(fn).__name__}.",
+            "Pass the function itself, without calling it: check(my_function).",
         )
         return False
     for case in cases:
         args = tuple(_copy(a) for a in case.args)
         kwargs = {k: _copy(v) for k, v in case.kwargs.items()}
+        failed = f"✗ {exercise.title}: on {case.label}"
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
                 got = fn(*args, **kwargs)
         except NotImplementedError:
-            print(
-                f"○ {exercise.title}: not attempted yet. Replace `raise NotImplementedError` "
-                f"with your code, then run this cell again. {more}"
+            _say(
+                f"○ {exercise.title}: not attempted yet.",
+                "Replace `raise NotImplementedError` with your code, then run this cell again.",
+                more,
             )
             return False
         except Exception as error:  # the learner's bug, reported, never raised
-            print(
-                f"✗ {exercise.title}: on {case.label}, your function raised "
-                f"{type(error).__name__}: {error}. {more}"
-            )
+            _say(failed, f"your function raised {type(error).__name__}: {error}", more)
             return False
         if any(not _same(a, b) for a, b in zip(args, case.args)):
-            print(
-                f"✗ {exercise.title}: on {case.label}, your function changed its input "
-                f"array in place. Work on a copy (e.g. `x = x.astype(float)`). {more}"
+            _say(
+                failed,
+                "your function changed its input array in place. Work on a copy "
+                "(e.g. `x = x.astype(float)`).",
+                more,
             )
             return False
         try:
@@ -154,11 +155,32 @@ def run_checks(name, fn, cases, compare):
                 f"({type(error).__name__}: {error}); return a NumPy array or a number"
             )
         if problem:
-            hint_text = f" Hint: {case.hint}" if case.hint else ""
-            print(f"✗ {exercise.title}: on {case.label}, {problem}.{hint_text} {more}")
+            _say(failed, f"{problem}.", f"Hint: {case.hint}" if case.hint else "", more)
             return False
     print(f"✓ {exercise.title}: correct on all {len(cases)} cases.")
     return True
+
+
+# Output lines a checker prints are at most this wide: a browser's notebook then never
+# breaks one inside a number.
+WIDTH = 88
+
+
+def _say(first, *lines):
+    """Prints a checker's verdict: its first line, then each part on lines of its own,
+    wrapped between words (never inside a number) and indented under the first."""
+    print(first)
+    for line in filter(None, lines):
+        print(
+            textwrap.fill(
+                line,
+                width=WIDTH,
+                initial_indent="  ",
+                subsequent_indent="    ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
 
 
 def compare_arrays(got, expected, atol=1e-5, rtol=1e-5, require_float=False):

@@ -58,3 +58,18 @@ def test_not_a_function_is_false(name, capsys):
         pytest.skip(f"check_{name} is not written yet")
     assert checker(42) is False
     assert "expected a function" in capsys.readouterr().out
+
+
+def test_a_failure_gives_case_problem_hint_and_help_on_lines_of_their_own(monkeypatch, capsys):
+    """A browser's notebook breaks a long output line wherever the panel ends, inside a
+    number too; the checker breaks its own lines between words, at most 88 wide."""
+    monkeypatch.setattr(exercises.core, "WIDTH", 88)
+    exercises.check_conv2d(lambda image, kernel: image[:1, :1] * 1e9 - 12345.678)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("✗ Exercise 1.1 (conv2d): on ")
+    assert all(len(line) <= 88 for line in lines[1:]), lines
+    assert any(line.startswith("  expected an output of shape") for line in lines), lines
+    assert lines[-2].startswith("    ") or lines[-1].startswith("  exercises.hint('conv2d')")
+    numbers = [word for line in lines for word in line.split() if word[:1].isdigit()]
+    text = " ".join(lines)
+    assert all(number in text for number in numbers)
