@@ -29,12 +29,12 @@ class Notebook:
 
 
 NOTEBOOKS = (
-    Notebook("00", "00_setup", "data", (("normalize", "normalize"),)),
+    Notebook("00", "00_setup", "data", (("mean_images", "the mean image of each digit"),)),
     Notebook(
         "01",
         "01_convolution",
         "convolution",
-        (("conv2d", "conv2d"), ("output_size", "output_size")),
+        (("conv2d", "conv2d"), ("kernel_gradient", "the kernel's gradient")),
     ),
     Notebook(
         "02",
@@ -42,7 +42,7 @@ NOTEBOOKS = (
         "pooling",
         (
             ("max_pool", "max_pool"),
-            ("avg_pool", "avg_pool"),
+            ("avg_pool_kernels", "average pooling as a convolution"),
             ("max_pool_backward", "max pooling's gradient"),
         ),
     ),
@@ -62,16 +62,20 @@ NOTEBOOKS = (
         "04_cnn_classifier",
         "classification",
         (
-            ("seed_cnn", "the document's CNN"),
-            ("conv_params", "Conv2D parameters"),
-            ("confusion_matrix", "confusion matrix"),
+            ("output_shapes", "output shapes"),
+            ("layer_params", "parameters per layer"),
+            ("most_confused", "most frequent mistakes"),
         ),
     ),
     Notebook(
         "05",
         "05_segmentation",
         "segmentation",
-        (("iou", "IoU of one class"), ("dice", "Dice of one class")),
+        (
+            ("iou", "IoU of one class"),
+            ("dice", "Dice of one class"),
+            ("conv_block", "the U-Net's block"),
+        ),
     ),
     Notebook(
         "06",
@@ -87,7 +91,7 @@ NOTEBOOKS = (
         "07",
         "07_vae",
         "vae",
-        (("reparameterize", "reparameterize"), ("kl_divergence", "kl_divergence")),
+        (("decoder", "the VAE's decoder"), ("untrained_vae", "predict the untrained VAE's loss")),
     ),
     Notebook(
         "08",
@@ -158,8 +162,8 @@ def exercise_number(name):
 def exercise_title(name):
     """The title a learner reads for the exercise called `name`.
 
-    >>> exercise_title("conv_params")
-    'Exercise 4.2 (Conv2D parameters)'
+    >>> exercise_title("layer_params")
+    'Exercise 4.2 (parameters per layer)'
     """
     number = exercise_number(name)
     short = next(

@@ -10,6 +10,7 @@ A data set is looked up in this order, and the first that has it is used:
    (500 images per class), split into 4,000 training and 1,000 test images.
 
 The source is printed once per data set, and `source_of(name)` returns it.
+`normalize_images` scales pixels to [0, 1]; `mean_images` averages each class.
 """
 
 import contextlib
@@ -181,6 +182,40 @@ def normalize_images(images, add_channel=True):
         )
     scaled = images.astype(np.float32) / 255.0
     return scaled[..., None] if add_channel else scaled
+
+
+def mean_images(images, labels, classes=10):
+    """The mean image of each class: entry `k` averages the images labelled `k`.
+
+    Args:
+        images: array of shape `(n, height, width)` (or with channels after).
+        labels: `n` integer labels from 0 to `classes - 1`, in any order.
+        classes: how many classes there are; each must have an image.
+
+    Returns:
+        float64 array of shape `(classes, height, width)`, in the images' units.
+
+    Raises:
+        ValueError: if the numbers of images and labels differ, or a class has
+            no image.
+
+    >>> mean_images(np.array([[[0, 4]], [[2, 0]], [[9, 9]]]), [0, 0, 1], classes=2)[:, 0]
+    array([[1., 2.],
+           [9., 9.]])
+    """
+    images, labels = np.asarray(images), np.asarray(labels)
+    if labels.shape != images.shape[:1]:
+        raise ValueError(
+            f"`labels` must hold one label per image: {len(images)} images, received labels "
+            f"of shape {labels.shape}."
+        )
+    missing = sorted(set(range(classes)) - set(labels.tolist()))
+    if missing:
+        raise ValueError(
+            f"Every class needs at least one image to average; no image is labelled {missing}. "
+            "Pass more images, or fewer `classes`."
+        )
+    return np.stack([images[labels == k].mean(axis=0) for k in range(classes)])
 
 
 def _load(dataset, split, limit):

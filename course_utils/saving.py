@@ -39,13 +39,14 @@ def paths(name, parts=None):
 def shown(path):
     """A saved model's path as a learner reads it: from the build folder down.
 
-    `build/models/seed_cnn.tensorflow.keras` rather than the machine's full path, which
-    differs from one computer to the next and says nothing to the learner.
+    `models/seed_cnn.tensorflow.keras in the build folder` rather than the machine's full
+    path, which differs from one computer to the next and says nothing to the learner; the
+    build folder is `build/` unless `COURSE_BUILD_DIR` names another.
     """
     path = pathlib.Path(path)
     build = config.build_dir()
     try:
-        return str(pathlib.PurePosixPath(build.name, *path.relative_to(build).parts))
+        return f"{pathlib.PurePosixPath(*path.relative_to(build).parts)} in the build folder"
     except ValueError:  # a path outside the build folder: its last two parts
         return str(pathlib.PurePosixPath(*path.parts[-2:]))
 

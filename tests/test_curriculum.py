@@ -108,15 +108,15 @@ def test_unknown_topic_names_the_topics():
 @pytest.mark.parametrize(
     "name, number, title",
     [
-        ("normalize", "0.1", "Exercise 0.1 (normalize)"),
+        ("mean_images", "0.1", "Exercise 0.1 (the mean image of each digit)"),
         ("conv2d", "1.1", "Exercise 1.1 (conv2d)"),
-        ("output_size", "1.2", "Exercise 1.2 (output_size)"),
-        ("avg_pool", "2.2", "Exercise 2.2 (avg_pool)"),
+        ("kernel_gradient", "1.2", "Exercise 1.2 (the kernel's gradient)"),
+        ("avg_pool_kernels", "2.2", "Exercise 2.2 (average pooling as a convolution)"),
         ("cross_entropy", "3.2", "Exercise 3.2 (cross-entropy)"),
-        ("conv_params", "4.2", "Exercise 4.2 (Conv2D parameters)"),
+        ("layer_params", "4.2", "Exercise 4.2 (parameters per layer)"),
         ("dice", "5.2", "Exercise 5.2 (Dice of one class)"),
         ("generator_loss", "6.2", "Exercise 6.2 (generator loss)"),
-        ("kl_divergence", "7.2", "Exercise 7.2 (kl_divergence)"),
+        ("untrained_vae", "7.2", "Exercise 7.2 (predict the untrained VAE's loss)"),
         ("classifier_score", "8.1", "Exercise 8.1 (classifier score)"),
     ],
 )
@@ -127,11 +127,11 @@ def test_exercise_number_and_title(name, number, title):
 
 def test_unknown_exercise_names_the_exercises():
     with pytest.raises(
-        ValueError, match=r"No exercise named 'conv3d'; the exercises are: normalize"
+        ValueError, match=r"No exercise named 'conv3d'; the exercises are: mean_images"
     ):
         curriculum.exercise_title("conv3d")
 
 
 def test_hint_prints_the_curriculum_title(capsys):
-    exercises.hint("conv_params")
-    assert capsys.readouterr().out.startswith("Hint for Exercise 4.2 (Conv2D parameters):\n")
+    exercises.hint("layer_params")
+    assert capsys.readouterr().out.startswith("Hint for Exercise 4.2 (parameters per layer):\n")

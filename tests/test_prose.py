@@ -1,12 +1,12 @@
 """Every number a learner reads in a notebook's text is true on every run.
 
 A measured number (an accuracy, a loss, a time, a score) changes from run to
-run and from machine to machine, so it may appear only in text that a code cell
-formats from the run (`display(Markdown(f"..."))`). The markdown cells may state
-the numbers the code itself uses (a learning rate, a bar of the self-check, a
-layer size), constants of mathematics, and citations; each of those is found in
-the notebook's code or listed below with its reason. A markdown cell that quotes
-a run other than this one carries the cell tag `example-run` and names the run.
+run and from machine to machine, so markdown never states one: a code cell
+prints what the run measured, and the prose teaches how to read it (no cell
+builds markdown from numbers: tests/test_lessons.py). The markdown cells may
+state the numbers the code itself uses (a learning rate, a bar of the
+self-check, a layer size), constants of mathematics, and citations; each of
+those is found in the notebook's code or listed below with its reason.
 """
 
 import math
@@ -17,7 +17,7 @@ import nbformat
 import pytest
 
 NOTEBOOKS = sorted((pathlib.Path(__file__).parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-EXAMPLE_TAG = "example-run"
+EXAMPLE_TAG = "example-run"  # an earlier run's numbers, typed into markdown: not allowed
 
 # Decimals (0.91, −78.3), percentages (92%, 99.0%) and amounts of time or nats.
 NUMBER = re.compile(
@@ -86,7 +86,7 @@ def unexplained(notebook, name):
     constants = {**CONSTANTS, **NOTEBOOK_CONSTANTS.get(name, {})}
     bad = []
     for index, cell in enumerate(notebook.cells):
-        if cell.cell_type != "markdown" or EXAMPLE_TAG in cell.metadata.get("tags", []):
+        if cell.cell_type != "markdown":
             continue
         for value, unit, excerpt in claims(cell.source):
             number = abs(as_number(value))
@@ -119,21 +119,20 @@ def test_every_number_in_the_text_comes_from_the_code_or_is_a_constant(path):
     notebook = nbformat.read(path, as_version=4)
     bad = unexplained(notebook, path.stem)
     assert not bad, (
-        f"{path.name} states numbers its run does not produce (format them from the run with "
-        "display(Markdown(f'...')), or tag the cell example-run and name the run):\n"
-        + "\n".join(bad)
+        f"{path.name} states numbers its run does not produce (print them from a code cell, "
+        "and let the text teach how to read them):\n" + "\n".join(bad)
     )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_quoted_runs_are_named(path):
+def test_no_text_quotes_an_earlier_run(path):
+    """An earlier run's table in the text reads as this run's result; the README keeps the
+    measurements of named runs, and a bench script reproduces them."""
     notebook = nbformat.read(path, as_version=4)
     for index, cell in enumerate(notebook.cells):
-        if EXAMPLE_TAG in cell.metadata.get("tags", []):
-            assert re.search(r"\b(measured|run) (on|in|of) ", cell.source), (
-                f"{path.name} cell {index} is tagged {EXAMPLE_TAG} but does not say which run "
-                "its numbers come from (e.g. 'measured on a 2-core CPU machine, full profile')."
-            )
+        assert EXAMPLE_TAG not in cell.metadata.get("tags", []), (
+            f"{path.name} cell {index} quotes an earlier run; move its numbers to the README"
+        )
 
 
 LAST_RUN = "the set-up cell prints how long it took the last time it ran on this machine"

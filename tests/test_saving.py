@@ -125,3 +125,10 @@ def test_a_path_of_the_callers_goes_through_the_same_mechanism(tmp_path, capsys)
     assert loaded.count_params() == model.count_params()
     with pytest.raises(ValueError, match=r"end in \.keras"):
         saving.save("tiny", model, path=tmp_path / "model.h5")
+
+
+def test_shown_names_a_model_from_the_build_folder_whatever_that_folder_is(tmp_path, monkeypatch):
+    monkeypatch.setenv(config.BUILD_DIR_ENV, str(tmp_path / "b89"))
+    path = config.build_dir() / "models" / "seed_cnn.tensorflow.keras"
+    assert saving.shown(path) == "models/seed_cnn.tensorflow.keras in the build folder"
+    assert saving.shown(tmp_path / "elsewhere" / "mine.keras") == "elsewhere/mine.keras"

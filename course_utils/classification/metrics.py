@@ -91,3 +91,49 @@ def most_confident_mistakes(probs, labels, count=16):
     confidence = probs[wrong, predicted[wrong]]
     order = np.argsort(-confidence, kind="stable")
     return wrong[order[:count]].astype(np.int64)
+
+
+def most_confused(matrix, count=3):
+    """The most frequent mistakes of a confusion matrix, as `(true, predicted)` pairs.
+
+    The diagonal (the right answers) is left out; the off-diagonal cells are
+    taken largest count first, equal counts in the order of the matrix (by
+    true class, then predicted class), and only cells that occur at least once.
+
+    Args:
+        matrix: square array of counts, rows the true classes and columns the
+            predictions, as `confusion_matrix` returns.
+        count: how many pairs to return at most.
+
+    Returns:
+        A list of at most `count` pairs `(true_class, predicted_class)` of
+        Python ints; `matrix[true_class, predicted_class]` is how often.
+
+    Raises:
+        ValueError: if `matrix` is not a square 2D array of non-negative
+            integer counts, or `count` is not a positive integer.
+
+    >>> most_confused(np.array([[5, 1, 0], [3, 4, 0], [0, 2, 9]]), count=2)
+    [(1, 0), (2, 1)]
+    >>> most_confused(np.eye(3, dtype=int))  # no mistakes
+    []
+    """
+    counts = np.asarray(matrix)
+    valid = (
+        counts.ndim == 2
+        and counts.shape[0] == counts.shape[1] >= 2
+        and (counts.dtype.kind in "iu" or (counts.dtype.kind == "f" and np.all(counts % 1 == 0)))
+        and np.all(counts >= 0)
+    )
+    if not valid:
+        raise ValueError(
+            "`matrix` must be a square 2D array of non-negative integer counts, rows the true "
+            f"classes and columns the predictions; received dtype {counts.dtype} and shape "
+            f"{counts.shape}. Make one with confusion_matrix(labels, predictions)."
+        )
+    count = checks.positive_int(count, "count")
+    mistakes = counts.astype(np.int64)
+    np.fill_diagonal(mistakes, 0)
+    order = np.argsort(-mistakes, axis=None, kind="stable")[:count]
+    pairs = [tuple(int(i) for i in np.unravel_index(index, mistakes.shape)) for index in order]
+    return [(true, predicted) for true, predicted in pairs if mistakes[true, predicted] > 0]

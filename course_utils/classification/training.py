@@ -224,7 +224,9 @@ def load_or_train_seed_cnn(path=None, epochs=1, train_limit=None):
     plan = f"{epochs} epoch(s) on {images}"
 
     def train():
-        print(f"Run {curriculum.notebook('classification')} for the document's 5-epoch model.")
+        print(
+            f"Run {curriculum.notebook('classification')} for the source document's 5-epoch model."
+        )
         return _train_quick_seed_cnn(epochs, limit, profile.test_limit)
 
     return saving.load_or_train(SEED_CNN_NAME, train, what=SEED_CNN_WHAT, plan=plan, path=path)

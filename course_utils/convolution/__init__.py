@@ -16,10 +16,11 @@ What lives where (every public name is importable from here,
   `KERNELS`), `stack_kernels`, and the photograph they filter (`load_photo`,
   `PHOTO_FILE`, `PHOTO_CREDIT`);
 - `ops`: the rules along one axis (`output_size`, `padding_amounts`), the
-  convolutions (`conv2d_naive`, `im2col`, `conv2d_im2col`) and
+  convolutions (`conv2d_naive` and its argument check `conv2d_arguments`,
+  `im2col`, `conv2d_im2col`) and
   `count_conv2d_params`, the course's one parameter count of a `Conv2D`;
 - `backward`: `conv2d_backward_naive`, the gradients of a convolution, loop by
-  loop;
+  loop (notebook 01 holds a copy a learner can edit), and `backward_arguments`;
 - `arguments`: the argument checks that the convolutions and
   `course_utils.pooling` share (`PADDINGS`, `check_images`, `int_pair`, ...);
 - `figures`: `plot_kernels`, `plot_maps`, `plot_padding_stride`,
@@ -27,7 +28,7 @@ What lives where (every public name is importable from here,
 """
 
 from course_utils.convolution.arguments import PADDINGS
-from course_utils.convolution.backward import conv2d_backward_naive
+from course_utils.convolution.backward import backward_arguments, conv2d_backward_naive
 from course_utils.convolution.figures import (
     plot_kernels,
     plot_maps,
@@ -51,6 +52,7 @@ from course_utils.convolution.kernels import (
     stack_kernels,
 )
 from course_utils.convolution.ops import (
+    conv2d_arguments,
     conv2d_im2col,
     conv2d_naive,
     count_conv2d_params,
@@ -72,6 +74,8 @@ __all__ = [
     "SOBEL_X",
     "SOBEL_Y",
     "VERTICAL_EDGE",
+    "backward_arguments",
+    "conv2d_arguments",
     "conv2d_backward_naive",
     "conv2d_im2col",
     "conv2d_naive",

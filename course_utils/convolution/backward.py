@@ -18,54 +18,63 @@ differentiates each of these sums:
   every image and position: the correlation of the input with the output's
   gradient.
 
-`conv2d_backward_naive` writes exactly this as loops. Both gradients are
-convolutions again: notebook 01 shows that, for stride 1, the input's gradient
-is the padded `grad_output` cross-correlated with the kernels flipped in both
-spatial axes and with their input and output channels swapped.
+`conv2d_backward_naive` writes exactly this as loops; notebook 01 shows the
+same function as a cell a learner can edit (the two are held to the same
+text). `backward_arguments` checks its arguments and pads the images.
 """
 
 import numpy as np
 
+from course_utils import convolution  # the package, as notebook 01 names it
 from course_utils.convolution.arguments import as_numeric, check_conv_args
 from course_utils.convolution.ops import output_size, padding_amounts
 
 
 def conv2d_backward_naive(images, kernels, grad_output, strides=1, padding="valid"):
-    """Gradients of a convolution with respect to its input and its kernels, loop by loop.
+    """Gradients of `conv2d_naive` with respect to its images and its kernels, loop by loop."""
+    padded, kernels, grad_output, (step_y, step_x), (top, left) = convolution.backward_arguments(
+        images, kernels, grad_output, strides, padding
+    )  # checked arrays; the images zero-padded as the forward pass padded them
+    kernel_height, kernel_width, _, filters = kernels.shape
+    batch, out_height, out_width, _ = grad_output.shape
+    grad_padded = np.zeros(padded.shape)
+    grad_kernels = np.zeros(kernels.shape)
+    for b in range(batch):
+        for i in range(out_height):
+            for j in range(out_width):
+                rows = slice(i * step_y, i * step_y + kernel_height)
+                cols = slice(j * step_x, j * step_x + kernel_width)
+                window = padded[b, rows, cols, :]
+                for o in range(filters):
+                    g = grad_output[b, i, j, o]  # how much the loss moves with out[b, i, j, o]
+                    grad_padded[b, rows, cols, :] += g * kernels[:, :, :, o]
+                    grad_kernels[:, :, :, o] += g * window
+    height, width = np.shape(images)[1:3]
+    return grad_padded[:, top : top + height, left : left + width], grad_kernels  # drop the padding
 
-    The backward pass of `conv2d_naive` (and of `keras.layers.Conv2D` without a
-    bias): for every image, output position and filter, the forward pass summed
-    `window * kernels[:, :, :, o]`, so the window's pixels receive
-    `grad_output[b, i, j, o] * kernels[:, :, :, o]` and the kernel receives
-    `grad_output[b, i, j, o] * window`. Where windows overlap, the
-    contributions add up; zeros of the padding take their share and are
-    dropped at the end; pixels that no window covers get zero.
+
+def backward_arguments(images, kernels, grad_output, strides=1, padding="valid"):
+    """Checks the arguments of a convolution's backward pass, and pads its images.
 
     Args:
-        images: the forward pass's input, shape `(batch, height, width, in_channels)`.
-        kernels: its kernels, shape `(kh, kw, in_channels, out_channels)`.
+        images, kernels, strides, padding: as in `conv2d_naive`.
         grad_output: the gradient of the loss with respect to the forward
             pass's output, shape `(batch, out_height, out_width, out_channels)`.
-        strides, padding: as in `conv2d_naive`.
 
     Returns:
-        `(grad_images, grad_kernels)`: arrays of the shapes of `images` and
-        `kernels`, float32 unless an input is float64.
+        `(padded, kernels, grad_output, (step_y, step_x), (top, left))`: the
+        images zero-padded as the forward pass padded them, the kernels and
+        the gradient as float64 arrays, the strides as a pair, and the zeros
+        added above and on the left (to drop from the input's gradient).
 
     Raises:
         ValueError: for the arguments `conv2d_naive` refuses, and if
             `grad_output` does not have the shape of the forward pass's output.
 
-    >>> image = np.arange(9.0).reshape(1, 3, 3, 1)
-    >>> kernel = np.array([[1.0, 0.0], [0.0, -1.0]])[:, :, None, None]
-    >>> grad_images, grad_kernels = conv2d_backward_naive(image, kernel, np.ones((1, 2, 2, 1)))
-    >>> grad_images[0, :, :, 0]
-    array([[ 1.,  1.,  0.],
-           [ 1.,  0., -1.],
-           [ 0., -1., -1.]])
-    >>> grad_kernels[:, :, 0, 0]
-    array([[ 8., 12.],
-           [20., 24.]])
+    >>> padded, _, _, strides, corner = backward_arguments(
+    ...     np.ones((1, 4, 4, 1)), np.ones((3, 3, 1, 2)), np.ones((1, 2, 2, 2)), 2, "same")
+    >>> padded.shape, strides, corner
+    ((1, 5, 5, 1), (2, 2), (0, 0))
     """
     images, kernels, (step_y, step_x), padding = check_conv_args(images, kernels, strides, padding)
     kernel_height, kernel_width, _, filters = kernels.shape
@@ -76,23 +85,8 @@ def conv2d_backward_naive(images, kernels, grad_output, strides=1, padding="vali
     top, bottom = padding_amounts(height, kernel_height, step_y, padding)
     left, right = padding_amounts(width, kernel_width, step_x, padding)
     padded = np.pad(images.astype(np.float64), ((0, 0), (top, bottom), (left, right), (0, 0)))
-    weights = kernels.astype(np.float64)
-
-    grad_padded = np.zeros_like(padded)
-    grad_kernels = np.zeros_like(weights)
-    for b in range(batch):
-        for i in range(out_height):
-            for j in range(out_width):
-                rows = slice(i * step_y, i * step_y + kernel_height)
-                cols = slice(j * step_x, j * step_x + kernel_width)
-                window = padded[b, rows, cols, :]
-                for o in range(filters):
-                    g = grad_output[b, i, j, o]  # how much the loss moves with out[b, i, j, o]
-                    grad_padded[b, rows, cols, :] += g * weights[:, :, :, o]
-                    grad_kernels[:, :, :, o] += g * window
-    grad_images = grad_padded[:, top : top + height, left : left + width, :]  # drop the padding
-    dtype = np.result_type(np.float32, images.dtype, kernels.dtype, grad_output.dtype)
-    return grad_images.astype(dtype), grad_kernels.astype(dtype)
+    as_float = kernels.astype(np.float64), grad_output.astype(np.float64)
+    return padded, *as_float, (step_y, step_x), (top, left)
 
 
 def _check_grad_output(grad_output, expected_shape):

@@ -72,7 +72,9 @@ def plot_kernels(kernels, titles=None, size=1.7):
     return fig
 
 
-def plot_maps(maps, titles=None, signed=None, ncols=4, size=2.6, title=None, signed_limit=None):
+def plot_maps(
+    maps, titles=None, signed=None, ncols=4, size=2.6, title=None, signed_limit=None, colorbar=False
+):
     """Shows 2D arrays of any sizes side by side, e.g. an image and its filtered versions.
 
     Each map keeps its own pixel count, so a smaller output looks smaller.
@@ -95,6 +97,8 @@ def plot_maps(maps, titles=None, signed=None, ncols=4, size=2.6, title=None, sig
         signed_limit: the value at which signed maps reach full colour, so
             that their colours compare: one positive number for all, or a
             list with one per map (`None` for a map's own scale, the default).
+        colorbar: whether each signed map gets a colour bar beside it, so
+            that its values can be read off.
 
     Returns:
         The matplotlib Figure.
@@ -104,9 +108,11 @@ def plot_maps(maps, titles=None, signed=None, ncols=4, size=2.6, title=None, sig
             not a positive number, or a list of titles, flags or limits does
             not have one entry per map.
 
-    >>> fig = plot_maps([np.eye(4), -np.eye(2)], titles=["a", "b"])
+    >>> fig = plot_maps([np.eye(4), -np.eye(2)], titles=["a", "b"], colorbar=True)
     >>> [ax.get_title() for ax in fig.axes if ax.get_title()]
     ['a', 'b']
+    >>> [len(ax.child_axes) for ax in fig.axes]  # a colour bar beside the signed map
+    [0, 1]
     """
     maps = [np.asarray(item, dtype=np.float64) for item in maps]
     if not maps or any(item.ndim != 2 and item.shape[-1:] != (3,) for item in maps):
@@ -132,9 +138,13 @@ def plot_maps(maps, titles=None, signed=None, ncols=4, size=2.6, title=None, sig
     fig, axes = plt.subplots(
         nrows,
         ncols,
-        figsize=(size * ncols, (size + 0.35) * nrows + (0.4 if title else 0)),
+        figsize=(
+            (size + (0.6 if colorbar else 0)) * ncols,
+            (size + 0.35) * nrows + (0.4 if title else 0),
+        ),
         squeeze=False,
     )
+    bars = []
     for index, ax in enumerate(axes.flat):
         ax.axis("off")
         if index >= len(maps):
@@ -153,7 +163,9 @@ def plot_maps(maps, titles=None, signed=None, ncols=4, size=2.6, title=None, sig
         elif is_signed:
             limit = limits[index] or float(np.percentile(np.abs(item), 99))
             limit = limit or max(abs(low), abs(high)) or 1.0
-            ax.imshow(item, cmap="bwr", vmin=-limit, vmax=limit, extent=extent)
+            shown = ax.imshow(item, cmap="bwr", vmin=-limit, vmax=limit, extent=extent)
+            if colorbar:
+                bars.append((ax, shown))
         else:
             ax.imshow(item, cmap="gray", extent=extent)
         ax.set_xlim(0, widest)
@@ -163,6 +175,12 @@ def plot_maps(maps, titles=None, signed=None, ncols=4, size=2.6, title=None, sig
     if title:
         fig.suptitle(title)
     fig.tight_layout()
+    if bars:
+        # Room for the colour bars and their numbers, between the panels and on the right.
+        fig.subplots_adjust(wspace=0.55, right=1 - 0.8 / fig.get_figwidth())
+    for ax, shown in bars:  # beside the panel, so that every panel keeps its size
+        bar = fig.colorbar(shown, cax=ax.inset_axes([1.03, 0.1, 0.05, 0.8]))
+        bar.ax.tick_params(labelsize=7)
     return fig
 
 

@@ -7,8 +7,9 @@ of the kernel with the pixels under it,
     out[b, i, j, o] = sum over (u, v, c) of
                       images[b, i * s + u, j * s + v, c] * kernels[u, v, c, o]
 
-for a stride `s`. `conv2d_naive` writes this out as loops; `conv2d_im2col`
-gives the same numbers with one matrix product, as frameworks do. Both equal
+for a stride `s`. `conv2d_naive` writes this out as loops (notebook 01 shows
+it as a cell a learner can edit; the two are held to the same text);
+`conv2d_im2col` gives the same numbers with one matrix product, as frameworks do. Both equal
 `keras.layers.Conv2D` (channels-last) with the same kernels and a zero bias.
 `output_size` and `padding_amounts` are the rules along one axis that both
 follow, and `count_conv2d_params` is the course's one count of a `Conv2D`
@@ -17,7 +18,7 @@ layer's parameters.
 
 import numpy as np
 
-from course_utils import checks
+from course_utils import checks, convolution  # the package, as notebook 01 names it
 from course_utils.convolution.arguments import (
     check_conv_args,
     check_images,
@@ -100,12 +101,30 @@ def padding_amounts(input_size, kernel_size, stride=1, padding="valid"):
 
 
 def conv2d_naive(images, kernels, strides=1, padding="valid"):
-    """Cross-correlates a batch of images with a set of kernels, loop by loop.
+    """Cross-correlates a batch of images with a set of kernels, loop by loop."""
+    padded, kernels, (step_y, step_x), (out_height, out_width) = convolution.conv2d_arguments(
+        images, kernels, strides, padding
+    )  # checked float64 arrays; the images zero-padded as Keras pads them
+    kernel_height, kernel_width, _, filters = kernels.shape
+    out = np.zeros((len(padded), out_height, out_width, filters))
+    for b in range(len(padded)):
+        for i in range(out_height):
+            for j in range(out_width):
+                rows = slice(i * step_y, i * step_y + kernel_height)
+                cols = slice(j * step_x, j * step_x + kernel_width)
+                window = padded[b, rows, cols, :]
+                for o in range(filters):
+                    out[b, i, j, o] = np.sum(window * kernels[:, :, :, o])
+    return out
 
-    The teaching twin of `keras.layers.Conv2D` (channels-last, no bias): for
-    every image, every output position and every filter it multiplies the
-    window of the (padded) input with that filter's kernel and sums. Slow on
-    purpose: every loop is visible. `conv2d_im2col` gives the same numbers fast.
+
+def conv2d_arguments(images, kernels, strides=1, padding="valid"):
+    """Checks the arguments of a convolution, and pads its images as Keras does.
+
+    `conv2d_naive` is the teaching twin of `keras.layers.Conv2D`
+    (channels-last, no bias): for every image, output position and filter it
+    multiplies the window of the padded input with that filter's kernel and
+    sums. This function is its door: it checks what it was given and pads.
 
     Args:
         images: array of shape `(batch, height, width, in_channels)`.
@@ -116,33 +135,23 @@ def conv2d_naive(images, kernels, strides=1, padding="valid"):
             padding as Keras adds it; see `padding_amounts`).
 
     Returns:
-        Array of shape `(batch, out_height, out_width, out_channels)`
-        (see `output_size`), float32 unless an input is float64.
+        `(padded, kernels, (step_y, step_x), (out_height, out_width))`: the
+        zero-padded images and the kernels as float64 arrays, the strides as
+        a pair, and the output's size (see `output_size`).
 
     Raises:
         ValueError: if `images` is not 4D, `kernels` is not 4D, their channel
             counts differ, a stride is not a positive integer, the padding is
             unknown, or the kernel does not fit in the image with `"valid"`.
 
-    >>> from course_utils.convolution.kernels import VERTICAL_EDGE
-    >>> image = np.arange(16.0).reshape(1, 4, 4, 1)
-    >>> conv2d_naive(image, VERTICAL_EDGE[:, :, None, None])[0, :, :, 0]
-    array([[6., 6.],
-           [6., 6.]])
+    >>> padded, kernels, strides, size = conv2d_arguments(np.ones((1, 5, 5, 1)), np.ones((3, 3, 1, 2)),
+    ...                                                   2, "same")
+    >>> padded.shape, strides, size
+    ((1, 7, 7, 1), (2, 2), (3, 3))
     """
-    images, kernels, (step_y, step_x), padding = check_conv_args(images, kernels, strides, padding)
-    padded, out_height, out_width = _pad(images, kernels.shape[:2], (step_y, step_x), padding)
-    batch, kernel_height, kernel_width = len(images), kernels.shape[0], kernels.shape[1]
-    filters = kernels.shape[3]
-    out = np.zeros((batch, out_height, out_width, filters), dtype=np.float64)
-    for b in range(batch):
-        for i in range(out_height):
-            for j in range(out_width):
-                top, left = i * step_y, j * step_x
-                window = padded[b, top : top + kernel_height, left : left + kernel_width, :]
-                for o in range(filters):
-                    out[b, i, j, o] = np.sum(window * kernels[:, :, :, o])
-    return out.astype(_result_dtype(images, kernels))
+    images, kernels, strides, padding = check_conv_args(images, kernels, strides, padding)
+    padded, out_height, out_width = _pad(images, kernels.shape[:2], strides, padding)
+    return padded, kernels.astype(np.float64), strides, (out_height, out_width)
 
 
 def im2col(images, kernel_size, strides=1, padding="valid"):

@@ -21,12 +21,16 @@ What lives where (every public name is importable from here,
 - `timing`: `time_call` (a `Timing`) and `measure_matmul_throughput` (a
   `Throughput`);
 - `training`: `time_fit` (a `FitTiming`: the first step apart from the
-  steady ones) and `AugmentedDigits`, an input pipeline with real work;
+  steady ones), `scaled_learning_rate` (the linear and square-root rules)
+  and `AugmentedDigits`, an input pipeline with real work;
 - `fresh_runs`: what needs a new process, `compare_backends` and
-  `run_data_parallel` (a `DataParallelResult`), and `installed_backends`;
+  `run_data_parallel` (a `DataParallelResult`; each run is
+  `fit_on_devices`), and `installed_backends`;
 - `layer_times`: `time_layers` (a `LayerTimes` of `LayerTime` rows), each
   layer of a Sequential model timed on its own, forward and backward;
-- `figures`: `plot_layer_macs`, `plot_layer_times`, `plot_batch_sizes`, `plot_times`.
+- `figures`: `plot_layer_macs`, `plot_layer_times`, `plot_batch_sizes`, `plot_times`;
+- `summaries`: the runs as text tables, `batch_size_table`, `fit_timing_table`,
+  `backends_table`, `data_parallel_table`.
 """
 
 from course_utils.efficiency.figures import (
@@ -47,10 +51,17 @@ from course_utils.efficiency.fresh_runs import (
     BACKENDS,
     DataParallelResult,
     compare_backends,
+    fit_on_devices,
     installed_backends,
     run_data_parallel,
 )
 from course_utils.efficiency.layer_times import LayerTime, LayerTimes, time_layers
+from course_utils.efficiency.summaries import (
+    backends_table,
+    batch_size_table,
+    data_parallel_table,
+    fit_timing_table,
+)
 from course_utils.efficiency.timing import (
     LIBRARIES,
     Throughput,
@@ -58,11 +69,24 @@ from course_utils.efficiency.timing import (
     measure_matmul_throughput,
     time_call,
 )
-from course_utils.efficiency.training import AugmentedDigits, FitTiming, time_fit
+from course_utils.efficiency.training import (
+    RULES,
+    AugmentedDigits,
+    FitTiming,
+    scaled_learning_rate,
+    time_fit,
+)
 
 __all__ = [
     "AugmentedDigits",
     "BACKENDS",
+    "RULES",
+    "backends_table",
+    "batch_size_table",
+    "data_parallel_table",
+    "fit_on_devices",
+    "fit_timing_table",
+    "scaled_learning_rate",
     "DataParallelResult",
     "FitTiming",
     "compare_backends",

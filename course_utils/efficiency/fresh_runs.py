@@ -5,10 +5,10 @@ when it starts, so these run in new interpreters (`course_utils.processes`)
 and hand back plain numbers:
 
 - `compare_backends`: one epoch of the seed CNN on each installed backend;
-- `run_data_parallel`: the same epoch on 1 device and, with
-  `keras.distribution.DataParallel`, on `devices` devices (JAX, the CPU split
-  with `--xla_force_host_platform_device_count`), in float32, float64 or both,
-  and how far apart the weights end up.
+- `run_data_parallel`: the same epoch on 1 device and on `devices` devices
+  (JAX, the CPU split with `--xla_force_host_platform_device_count`), each
+  run `fit_on_devices`, in float32, float64 or both, and how far apart the
+  weights end up.
 """
 
 import dataclasses
@@ -17,9 +17,11 @@ import os
 import pathlib
 import tempfile
 
+import keras
 import numpy as np
 
-from course_utils import checks, processes
+from course_utils import checks, classification, processes
+from course_utils.efficiency import training
 
 BACKENDS = ("tensorflow", "jax", "torch")  # each is also the name of its framework's module
 PRECISIONS = ("float32", "float64")  # of the data-parallel runs
@@ -79,8 +81,7 @@ def _one_backend_epoch(train_limit, batch_size, seed):
     from course_utils import backend
 
     backend.quiet_start()
-    from course_utils import classification, config, data
-    from course_utils.efficiency import training
+    from course_utils import config, data
 
     config.set_seed(seed)
     images, labels = data.load_mnist("train", limit=train_limit)
@@ -232,47 +233,66 @@ def run_data_parallel(
     )
 
 
+def fit_on_devices(devices, x, y, weights, batch_size, learning_rate):
+    """One epoch of the seed CNN from `weights`, each batch split over `devices`.
+
+    Under `keras.distribution.DataParallel` every device holds a copy of the
+    weights and takes `batch_size / len(devices)` examples of every batch; the
+    gradients are averaged over the devices, so each copy makes the same
+    update. `fit` is the same as on one device. Runs on the JAX backend.
+
+    Args:
+        devices: the devices, as `keras.distribution.list_devices()` names them.
+        x: training images, `(n, 28, 28, 1)`, in the precision to train in.
+        y: their labels, `(n,)`.
+        weights: the starting weights, as `model.get_weights()` returns them.
+        batch_size: the global batch, a multiple of `len(devices)`.
+        learning_rate: SGD's learning rate.
+
+    Returns:
+        `(model, timing)`: the trained model and its `FitTiming`.
+    """
+    distribution = keras.distribution.DataParallel(devices=devices)
+    with distribution.scope():  # build, compile and fit under the distribution
+        model = classification.build_seed_cnn()
+        model.compile(
+            optimizer=keras.optimizers.SGD(learning_rate),  # plain SGD, not Adam: see the text
+            loss="sparse_categorical_crossentropy",
+        )
+        model.set_weights(weights)  # every run starts from the same weights
+        timing = training.time_fit(model, x, y, batch_size, shuffle=False)
+    return model, timing
+
+
 def _data_parallel_runs(
     devices, train_limit, batch_size, learning_rate, seed, precisions, weights_file
 ):
     """In a fresh JAX process with `devices` CPU devices: two epochs per precision, saved."""
-    from course_utils import backend
+    from course_utils import backend, config, data
 
     backend.quiet_start()
-    import contextlib
-
-    import keras
-
-    from course_utils import classification, config, data
-    from course_utils.efficiency import training
 
     found = keras.distribution.list_devices()
     if len(found) < devices:
         raise RuntimeError(f"JAX sees {len(found)} devices ({found}), not {devices}")
     images, labels = data.load_mnist("train", limit=train_limit)
-    runs, weights, initial = [], {}, None
+    config.set_seed(seed)
+    initial = classification.build_seed_cnn().get_weights()  # float32, the start of every run
+    runs, weights = [], {}
     for precision in precisions:
         keras.config.set_floatx(precision)  # the variables' dtype ...
         keras.config.set_dtype_policy(precision)  # ... and the computations'
         x = data.normalize_images(images).astype(precision)
+        start = [w.astype(precision) for w in initial]
+        weights[f"{precision}-start"] = np.concatenate([np.ravel(w) for w in start])
         for count in (1, devices):
-            distribution = keras.distribution.DataParallel(devices=found[:count])
             config.set_seed(seed)
-            with distribution.scope() if count > 1 else contextlib.nullcontext():
-                model = classification.build_seed_cnn()
-                model.compile(  # plain SGD: Adam divides by the gradient's size, see above
-                    optimizer=keras.optimizers.SGD(learning_rate),
-                    loss="sparse_categorical_crossentropy",
-                )
-                if initial is None:  # every run starts from the first one's weights
-                    initial = model.get_weights()
-                model.set_weights([w.astype(precision) for w in initial])
-                start = np.concatenate([np.ravel(w) for w in model.get_weights()])
-                timing = training.time_fit(model, x, labels, batch_size, shuffle=False)
+            model, timing = fit_on_devices(
+                found[:count], x, labels, start, batch_size, learning_rate
+            )
             weights[f"{precision}-{count}"] = np.concatenate(
                 [np.ravel(w) for w in model.get_weights()]
             )
-            weights[f"{precision}-start"] = start
             runs.append(
                 {
                     "precision": precision,

@@ -7,6 +7,9 @@ steady pace after it:
     timing = time_fit(model, x, y, batch_size=64)
     timing.first_step, timing.median_step, timing.examples_per_second
 
+`scaled_learning_rate` gives the learning rate for another batch size, by
+the linear or the square-root rule.
+
 `AugmentedDigits` is an input pipeline whose preparation costs real time (a
 random rotation and shift of every image, in NumPy): the notebook feeds it to `fit` one
 batch after the other, or with workers that prepare the next batches while
@@ -14,6 +17,7 @@ the model trains.
 """
 
 import dataclasses
+import math
 import statistics
 import time
 
@@ -119,6 +123,44 @@ def time_fit(model, x, y=None, batch_size=None, epochs=1, **fit_kwargs):
         batch_size=batch_size,
         history=dict(history.history),
     )
+
+
+RULES = ("linear", "sqrt")  # of `scaled_learning_rate`
+
+
+def scaled_learning_rate(base_learning_rate, base_batch_size, batch_size, rule="linear"):
+    """The learning rate for `batch_size` when `base_learning_rate` worked with `base_batch_size`.
+
+    The linear rule (Goyal et al., 2017, for SGD) multiplies the rate by
+    `batch_size / base_batch_size`; the square-root rule, often used with
+    Adam, by the square root of that ratio. Both are starting points to
+    measure from, not laws.
+
+    Args:
+        base_learning_rate: a positive number, the rate that worked.
+        base_batch_size: the batch size it worked with (positive integer).
+        batch_size: the batch size to train with (positive integer).
+        rule: `"linear"` or `"sqrt"`.
+
+    Returns:
+        The scaled learning rate, a float.
+
+    Raises:
+        ValueError: if a rate or size is not positive, or `rule` is unknown.
+
+    >>> scaled_learning_rate(0.001, 32, 256), scaled_learning_rate(0.001, 32, 128, rule="sqrt")
+    (0.008, 0.002)
+    """
+    if not (checks.is_number(base_learning_rate) and base_learning_rate > 0):
+        raise ValueError(
+            f"`base_learning_rate` must be a positive number; received {base_learning_rate!r}. "
+            "E.g. 0.001, Adam's default."
+        )
+    base_batch_size = checks.positive_int(base_batch_size, "base_batch_size", "E.g. 32.")
+    batch_size = checks.positive_int(batch_size, "batch_size", "E.g. 256.")
+    rule = checks.one_of(rule, "rule", RULES)
+    ratio = batch_size / base_batch_size
+    return float(base_learning_rate) * (ratio if rule == "linear" else math.sqrt(ratio))
 
 
 class AugmentedDigits(keras.utils.PyDataset):

@@ -56,26 +56,35 @@ def measures_table(results):
     )
 
 
-def comparison_table(rows, columns):
+def comparison_table(rows, columns, closer_to=None):
     """A plain-text table comparing models: one row per measure, one column per model.
 
     Args:
         rows: dict from a row label to one value per column; numbers are shown
             with 4 significant digits, anything else as text ("none", "").
         columns: the column names, e.g. `["GAN", "VAE", "real test"]`.
+        closer_to: optional name of the reference column, e.g. `"real test"`.
+            A last column then names, on every row whose cells are all
+            numbers, the other column whose value is closest to the
+            reference's ("tie" when two are equally close); other rows get "".
 
     Returns:
         A string, one line per row under a header line.
 
     Raises:
-        ValueError: if `rows` is empty or a row has another number of values
-            than there are columns.
+        ValueError: if `rows` is empty, a row has another number of values
+            than there are columns, or `closer_to` is not one of the columns.
 
     >>> print(comparison_table({"score": [9.512, 7.0], "likelihood": ["none", -84.123]},
     ...                        ["GAN", "VAE"]))
                          GAN         VAE
     score              9.512           7
     likelihood          none      -84.12
+    >>> print(comparison_table({"score": [8.0, 7.0, 9.5], "grey": [0.01, 0.2, 0.06]},
+    ...                        ["GAN", "VAE", "real"], closer_to="real"))
+                    GAN         VAE        real  closer to real
+    score             8           7         9.5             GAN
+    grey           0.01         0.2        0.06             GAN
     """
     columns = [str(name) for name in columns]
     if not isinstance(rows, dict) or not rows or not columns:
@@ -89,14 +98,37 @@ def comparison_table(rows, columns):
                 f"row {label!r} has {len(values)} values for {len(columns)} columns "
                 f"({', '.join(columns)}); give one value per column ('' for none)."
             )
+    if closer_to is not None and (str(closer_to) not in columns or len(columns) < 2):
+        raise ValueError(
+            f"`closer_to` must name one of the columns {columns} and there must be another one "
+            f"to compare with it; received {closer_to!r}."
+        )
 
     def cell(value):
         return f"{float(value) + 0.0:.4g}" if checks.is_number(value) else str(value)
 
+    table = [[label, *(cell(value) for value in values)] for label, values in rows.items()]
+    header = ["", *columns]
+    if closer_to is not None:
+        header.append(f"closer to {closer_to}")
+        for line, values in zip(table, rows.values()):
+            line.append(_closest(dict(zip(columns, values)), str(closer_to)))
     return tables.format_table(
-        [[label, *(cell(value) for value in values)] for label, values in rows.items()],
-        header=["", *columns],
-        align="l" + "r" * len(columns),
-        min_widths=[max(len(label) for label in rows) + 2] + [12] * len(columns),
+        table,
+        header=header,
+        align="l" + "r" * (len(header) - 1),
+        min_widths=[max(len(label) for label in rows) + 2]
+        + [max(12, len(h) + 2) for h in header[1:]],
         gap=0,
     )
+
+
+def _closest(values, reference):
+    """The name whose number is closest to `values[reference]`; "tie", or "" if not all numbers."""
+    if not all(checks.is_number(value) for value in values.values()):
+        return ""
+    target = float(values.pop(reference))
+    distances = {name: abs(float(value) - target) for name, value in values.items()}
+    nearest = min(distances.values())
+    winners = [name for name, distance in distances.items() if distance == nearest]
+    return winners[0] if len(winners) == 1 else "tie"

@@ -1,427 +1,505 @@
-"""Notebook 04's exercises: a Conv2D layer's parameters, a confusion matrix, the seed CNN."""
+"""Notebook 04's exercises: predict the seed CNN's output shapes and parameters for any
+input, and read the most frequent mistakes off a confusion matrix.
+
+The seed CNN's shapes and parameter counts are computed here from their rules (a 3x3
+convolution without padding fits `n - 2` positions, a 2x2 pooling halves rounding
+down, a layer has a weight per input and a bias per output); the tests hold these
+rules to what Keras builds, case by case.
+"""
 
 import numpy as np
 
-from course_utils import checks, config, convolution, curriculum
 from course_utils import classification as reference
-from course_utils.exercises.core import Case, compare_arrays, compare_scalar, register, run_checks
+from course_utils.exercises.core import Case, register, run_checks
+
+# The seed CNN's layers, as the messages name them, and the filters of its convolutions.
+LAYERS = (
+    "Conv2D(32, (3, 3))",
+    "MaxPooling2D((2, 2))",
+    "Conv2D(64, (3, 3))",
+    "MaxPooling2D((2, 2))",
+    "Conv2D(64, (3, 3))",
+    "Flatten()",
+    "Dense(64)",
+    "Dense(num_classes)",
+)
+_FILTERS = (32, None, 64, None, 64)  # None: a pooling
 
 register(
-    "conv_params",
+    "output_shapes",
     hint="""
-        A Conv2D layer has `filters` kernels. Each kernel covers a kh x kw window
-        of every input channel, so it has kh * kw * in_channels weights, plus
-        one bias. When kernel_size is an int k, the window is k x k; when it is
-        a tuple, unpack it: kh, kw = kernel_size.
+        Follow one image through the layers, keeping (height, width, channels).
+        A 3x3 convolution without padding fits n - 2 positions along a side of
+        n pixels, and gives one channel per filter (32, then 64, then 64). A
+        2x2 max pooling halves each side, rounding down (n // 2: a last odd
+        row is dropped), and keeps the channels. Flatten lines up every value:
+        (height * width * channels,). A Dense layer gives one value per unit:
+        (64,), then (10,).
     """,
     solution="""
-        def my_conv_params(kernel_size, in_channels, filters):
-            if isinstance(kernel_size, int):
-                kernel_size = (kernel_size, kernel_size)
-            kh, kw = kernel_size
-            return (kh * kw * in_channels + 1) * filters
+        def my_output_shapes(input_shape):
+            height, width, _ = input_shape
+            shapes = []
+            for filters in (32, 64, 64):
+                height, width = height - 2, width - 2  # Conv2D, 3x3, no padding
+                shapes.append((height, width, filters))
+                if len(shapes) < 5:
+                    height, width = height // 2, width // 2  # MaxPooling2D, 2x2
+                    shapes.append((height, width, filters))
+            return shapes + [(height * width * 64,), (64,), (10,)]
     """,
 )
 
 register(
-    "confusion_matrix",
+    "layer_params",
     hint="""
-        Start from np.zeros((num_classes, num_classes), dtype=int). For every
-        example, add 1 to the cell in the row of its true label and the column
-        of its prediction: matrix[label, prediction] += 1. The size comes from
-        num_classes, not from the largest label seen: a class may be missing.
+        A Conv2D layer has, per filter, one weight for every position of its
+        3x3 window in every input channel, plus one bias: (3 * 3 * c_in + 1) *
+        filters. It does not depend on the image size: the same kernels slide
+        over every position. Pooling and Flatten have no parameters. A Dense
+        layer has one weight per (input, unit) pair plus one bias per unit:
+        (inputs + 1) * units, where the first Dense layer's inputs are what
+        Flatten gives: height * width * 64 of the last convolution's map.
     """,
     solution="""
-        def my_confusion_matrix(labels, predictions, num_classes):
-            matrix = np.zeros((num_classes, num_classes), dtype=int)
-            for label, prediction in zip(labels, predictions):
-                matrix[label, prediction] += 1
-            return matrix
+        def my_layer_params(input_shape, num_classes):
+            height, width, channels = input_shape
+            height, width = (height - 2) // 2, (width - 2) // 2  # Conv2D, MaxPooling2D
+            height, width = (height - 2) // 2, (width - 2) // 2  # Conv2D, MaxPooling2D
+            height, width = height - 2, width - 2  # the last Conv2D
+            conv = [(3 * 3 * c_in + 1) * f for c_in, f in [(channels, 32), (32, 64), (64, 64)]]
+            dense = [(height * width * 64 + 1) * 64, (64 + 1) * num_classes]
+            return [conv[0], 0, conv[1], 0, conv[2], 0, dense[0], dense[1]]
+    """,
+)
+
+register(
+    "most_confused",
+    hint="""
+        Copy the matrix and set its diagonal to 0 (np.fill_diagonal): the
+        diagonal holds the right answers. Then take the cells with the largest
+        counts: np.argsort(-mistakes, axis=None) orders all cells, largest
+        first, as flat indices, and np.unravel_index(index, mistakes.shape)
+        turns one back into (row, column) = (true class, predicted class).
+        Keep at most `count` of them, and only cells whose count is above 0.
+    """,
+    solution="""
+        def my_most_confused(matrix, count):
+            mistakes = np.array(matrix)  # a copy: the caller's matrix stays as it is
+            np.fill_diagonal(mistakes, 0)  # the right answers are not mistakes
+            order = np.argsort(-mistakes, axis=None, kind="stable")[:count]
+            pairs = [np.unravel_index(index, mistakes.shape) for index in order]
+            pairs = [(int(true), int(predicted)) for true, predicted in pairs]
+            return [pair for pair in pairs if mistakes[pair] > 0]
     """,
 )
 
 
-def _conv_params_cases():
-    settings = [
-        (3, 1, 32, "the seed CNN's first layer"),
-        (3, 32, 64, "the seed CNN's second layer"),
-        ((3, 5), 3, 8, "a 3x5 kernel on 3 channels"),
-        ((5, 3), 7, 13, "a 5x3 kernel on 7 channels"),
-        ((1, 1), 16, 4, "a 1x1 kernel"),
-        (5, 3, 1, "a single filter"),
-        (4, 6, 5, "an even kernel size"),
-        ((7, 2), 1, 9, "a 7x2 kernel on one channel"),
-    ]
+def seed_cnn_shapes(
+    input_shape, num_classes=10, shrink=2, round_up=False, conv_channels=None, pool_channels=1
+):
+    """The seed CNN's output shape after each layer, by the rules; the keywords make the
+    shapes of typical mistakes (`shrink` per convolution, pooling rounding up, ...)."""
+    height, width, channels = input_shape
+    shapes = []
+    for filters in _FILTERS:
+        if filters is None:
+            halve = (lambda n: -(-n // 2)) if round_up else (lambda n: n // 2)
+            height, width = halve(height), halve(width)
+            channels = channels // pool_channels
+        else:
+            height, width = height - shrink, width - shrink
+            channels = filters if conv_channels is None else conv_channels(channels, filters)
+        shapes.append((height, width, channels))
+    return shapes + [(height * width * channels,), (64,), (num_classes,)]
+
+
+def seed_cnn_params(input_shape, num_classes=10, conv=None, dense=None, flatten_channels=True):
+    """The seed CNN's parameters per layer, by the rules; `conv(kernel, c_in, filters, shape)`
+    and `dense(inputs, units)` replace the rules to make the counts of typical mistakes."""
+    conv = conv or (lambda kernel, c_in, filters, shape: (kernel * c_in + 1) * filters)
+    dense = dense or (lambda inputs, units: (inputs + 1) * units)
+    shapes = seed_cnn_shapes(input_shape, num_classes)
+    channels, params = input_shape[2], []
+    for filters, shape in zip(_FILTERS, shapes):
+        params.append(0 if filters is None else conv(3 * 3, channels, filters, shape))
+        channels = shape[2]
+    last = shapes[4]
+    inputs = last[0] * last[1] * (last[2] if flatten_channels else 1)
+    return params + [0, dense(inputs, 64), dense(64, num_classes)]
+
+
+# (input_shape, what): odd sizes, height unlike width, several channels, the smallest input.
+_SHAPES = (
+    ((28, 28, 1), "MNIST"),
+    ((32, 32, 3), "colour images"),
+    ((29, 31, 2), "odd sides"),
+    ((64, 48, 3), "taller than wide"),
+    ((18, 18, 1), "the smallest input"),
+    ((45, 20, 5), "tall and narrow"),
+    ((100, 37, 4), "larger, 4 channels"),
+)
+
+
+def _described(input_shape, num_classes=None):
+    classes = "" if num_classes is None else f", {num_classes} classes"
+    return f"input {input_shape}{classes}"
+
+
+def _shape_cases():
     cases = []
-    for kernel_size, in_channels, filters, what in settings:
-        kh, kw = (kernel_size,) * 2 if checks.is_integer(kernel_size) else kernel_size
-        value = convolution.count_conv2d_params(kernel_size, in_channels, filters)
+    for input_shape, what in _SHAPES:
         mistakes = [
-            (kh * kw * in_channels * filters, "you left out the bias: one per filter"),
             (
-                (kh * kw + 1) * filters,
-                "each kernel spans every input channel: multiply the window by in_channels",
+                seed_cnn_shapes(input_shape, shrink=0),
+                "a 3x3 convolution without padding (Keras' default, padding='valid') fits "
+                "n - 2 positions along a side of n pixels: each convolution shrinks the map",
             ),
             (
-                (kh * kw + 1) * in_channels * filters,
-                "there is one bias per filter, not one per filter and input channel",
+                seed_cnn_shapes(input_shape, shrink=3),
+                "a 3x3 window fits n - 3 + 1 = n - 2 positions along a side of n pixels, not n - 3",
             ),
             (
-                (kh * kh * in_channels + 1) * filters,
-                "the window is kh x kw: use both sides of the kernel",
+                seed_cnn_shapes(input_shape, round_up=True),
+                "a 2x2 pooling drops a last odd row or column, which fills no window: halve "
+                "rounding down (n // 2)",
             ),
             (
-                (kh * kw * in_channels + 1) * filters + in_channels,
-                "there is nothing per input channel outside the kernels: drop the extra term",
+                seed_cnn_shapes(input_shape, conv_channels=lambda c_in, filters: c_in),
+                "a convolution gives one channel per filter (32, 64, 64), whatever its input has",
+            ),
+            (
+                seed_cnn_shapes(input_shape, conv_channels=lambda c_in, filters: c_in * filters),
+                "each filter spans all input channels and gives one channel: the output has "
+                "`filters` channels, not c_in * filters",
+            ),
+            (
+                seed_cnn_shapes(input_shape, pool_channels=2),
+                "pooling works on each channel on its own: it halves height and width, not "
+                "the channels",
             ),
         ]
-        label = (
-            f"kernel_size={kernel_size!r}, in_channels={in_channels}, filters={filters} ({what})"
-        )
-        cases.append(Case(label, (kernel_size, in_channels, filters), (value, mistakes)))
+        label = f"{_described(input_shape)} ({what})"
+        cases.append(Case(label, (input_shape,), (seed_cnn_shapes(input_shape), mistakes)))
     return cases
 
 
-def _compare_count(got, expected):
-    value, mistakes = expected
-    problem = compare_scalar(got, value, atol=1e-9, rtol=0)
-    if problem is None:
+def _params_cases():
+    settings = [
+        ((28, 28, 1), 10, "MNIST"),
+        ((28, 28, 1), 2, "MNIST, yes or no"),
+        ((32, 32, 3), 10, "colour images"),
+        ((29, 31, 2), 3, "odd sides"),
+        ((64, 48, 3), 100, "taller than wide"),
+        ((18, 18, 1), 10, "the smallest input"),
+        ((100, 37, 4), 7, "larger, 4 channels"),
+    ]
+    cases = []
+    for input_shape, num_classes, what in settings:
+        mistakes = [
+            (
+                seed_cnn_params(
+                    input_shape,
+                    num_classes,
+                    conv=lambda k, c, f, shape: k * c * f,
+                    dense=lambda inputs, units: inputs * units,
+                ),
+                "every filter and every Dense unit has a bias too: + 1 per filter or unit",
+            ),
+            (
+                seed_cnn_params(input_shape, num_classes, conv=lambda k, c, f, shape: k * c * f),
+                "every filter has one bias: (3 * 3 * c_in + 1) * filters",
+            ),
+            (
+                seed_cnn_params(input_shape, num_classes, dense=lambda i, units: i * units),
+                "every Dense unit has one bias: (inputs + 1) * units",
+            ),
+            (
+                seed_cnn_params(input_shape, num_classes, conv=lambda k, c, f, s: (k + 1) * f),
+                "a filter spans every input channel: 3 * 3 * c_in weights, not 3 * 3",
+            ),
+            (
+                seed_cnn_params(input_shape, num_classes, conv=lambda k, c, f, s: (k + 1) * c * f),
+                "there is one bias per filter, not one per filter and input channel",
+            ),
+            (
+                seed_cnn_params(
+                    input_shape, num_classes, conv=lambda k, c, f, s: s[0] * s[1] * (k * c + 1) * f
+                ),
+                "a convolution uses the same kernels at every position: its parameters do not "
+                "depend on the image size",
+            ),
+            (
+                seed_cnn_params(input_shape, num_classes, flatten_channels=False),
+                "Flatten lines up height * width * 64 values: the first Dense layer has a "
+                "weight for each of them, channels included",
+            ),
+            (
+                seed_cnn_params(input_shape, 10),
+                "the last Dense layer has one unit per class: num_classes, not always 10",
+            ),
+        ]
+        label = f"{_described(input_shape, num_classes)} ({what})"
+        cases.append(
+            Case(
+                label,
+                (input_shape, num_classes),
+                (seed_cnn_params(input_shape, num_classes), mistakes),
+            )
+        )
+    return cases
+
+
+def _as_items(got, count, what):
+    """`got` as a list of `count` items, or None and what is wrong with it (never raises)."""
+    if got is None:
+        return None, "your function returned None: did you forget `return`?"
+    if isinstance(got, (str, bytes, dict)) or not hasattr(got, "__iter__"):
+        return None, f"expected a list of {count} {what}, one per layer, got a {type(got).__name__}"
+    try:
+        items = list(got)
+    except Exception as error:  # e.g. an object whose __iter__ raises
+        return None, (
+            f"your answer, a {type(got).__name__}, cannot be read as a list "
+            f"({type(error).__name__}: {error}); return a list of {count} {what}"
+        )
+    if len(items) != count:
+        return None, (
+            f"expected {count} {what}, one per layer after the input ({', '.join(LAYERS)}), "
+            f"got {len(items)}"
+        )
+    return items, None
+
+
+def _as_shape(item):
+    """One output shape as a tuple of ints (an int is a 1D shape), or None."""
+    try:
+        values = np.atleast_1d(np.asarray(item))
+    except Exception:  # noqa: BLE001 - an answer that cannot be read is simply wrong
         return None
+    if values.ndim != 1 or values.size == 0 or values.dtype.kind not in "iuf":
+        return None
+    if values.dtype.kind == "f" and not np.all(values % 1 == 0):
+        return None
+    return tuple(int(value) for value in values)
+
+
+def _explain(got, mistakes, problem):
     for wrong, explanation in mistakes:
-        if wrong != value and compare_scalar(got, wrong, atol=1e-9, rtol=0) is None:
+        if got == wrong:
             return f"{problem}: {explanation}"
     return problem
 
 
-def check_conv_params(fn):
-    """Checks `fn(kernel_size, in_channels, filters)`: parameters of a Conv2D with bias.
+def _compare_shapes(got, expected):
+    value, mistakes = expected
+    items, problem = _as_items(got, len(value), "shapes")
+    if problem:
+        return problem
+    shapes = [_as_shape(item) for item in items]
+    for index, (shape, item) in enumerate(zip(shapes, items)):
+        if isinstance(item, (tuple, list)) and len(item) > 1 and item[0] is None:
+            return (
+                "give the shape of one image's output, without the batch axis: e.g. "
+                f"{value[index]}, not (None, *{value[index]})"
+            )
+        if shape is None:
+            return (
+                f"layer {index + 1}, {LAYERS[index]}: expected a shape such as {value[index]}, "
+                f"got {item!r:.60}"
+            )
+    for index, (shape, right) in enumerate(zip(shapes, value)):
+        if shape != right:
+            problem = f"layer {index + 1}, {LAYERS[index]}: expected {right}, got {shape}"
+            return _explain(shapes, mistakes, problem)
+    return None
+
+
+def _compare_params(got, expected):
+    value, mistakes = expected
+    items, problem = _as_items(got, len(value), "parameter counts")
+    if problem:
+        return problem
+    counts = []
+    for index, item in enumerate(items):
+        number = _as_shape(item)
+        if number is None or len(number) != 1:
+            return (
+                f"layer {index + 1}, {LAYERS[index]}: expected one whole number, got {item!r:.60}"
+            )
+        counts.append(number[0])
+    for index, (count, right) in enumerate(zip(counts, value)):
+        if count != right:
+            problem = f"layer {index + 1}, {LAYERS[index]}: expected {right:,}, got {count:,}"
+            return _explain(counts, mistakes, problem)
+    return None
+
+
+def check_output_shapes(fn):
+    """Checks `fn(input_shape)`: the seed CNN's output shape after each of its 8 layers.
+
+    `input_shape` is `(height, width, channels)` of one image; the answer is a
+    list of 8 shapes without the batch axis, e.g. `[(26, 26, 32), ...,
+    (576,), (64,), (10,)]` for MNIST (a 1D shape may be given as an int). The
+    cases have odd sides, height unlike width and several channels.
 
     Returns:
-        True when `fn` gives `(kh * kw * in_channels + 1) * filters` on every
-        case, else False.
+        True when `fn` gives the shapes Keras builds on every case, else False.
 
-    >>> def count(kernel_size, in_channels, filters):
-    ...     kh, kw = (kernel_size,) * 2 if isinstance(kernel_size, int) else kernel_size
-    ...     return (kh * kw * in_channels + 1) * filters
-    >>> check_conv_params(count)
-    ✓ Exercise 4.2 (Conv2D parameters): correct on all 8 cases.
+    >>> check_output_shapes(seed_cnn_shapes)
+    ✓ Exercise 4.1 (output shapes): correct on all 7 cases.
     True
     """
-    return run_checks("conv_params", fn, _conv_params_cases(), _compare_count)
+    return run_checks("output_shapes", fn, _shape_cases(), _compare_shapes)
+
+
+def check_layer_params(fn):
+    """Checks `fn(input_shape, num_classes)`: the parameters of each of the seed CNN's 8 layers.
+
+    Returns:
+        True when `fn` gives Keras' `layer.count_params()` for every layer on
+        every case, else False.
+
+    >>> check_layer_params(seed_cnn_params)
+    ✓ Exercise 4.2 (parameters per layer): correct on all 7 cases.
+    True
+    """
+    return run_checks("layer_params", fn, _params_cases(), _compare_params)
 
 
 def _confusion_cases():
-    rng = np.random.default_rng(5)
+    rng = np.random.default_rng(11)
     cases = []
-    for n, k in [(50, 4), (37, 3), (120, 10)]:
-        labels = rng.integers(0, k, size=n)
-        predictions = np.where(rng.random(n) < 0.6, labels, rng.integers(0, k, size=n))
-        cases.append(
-            Case(f"{n} random labels and predictions, {k} classes", (labels, predictions, k), None)
-        )
-    labels = rng.integers(0, 7, size=40)  # classes 7, 8, 9 never occur
-    predictions = np.where(rng.random(40) < 0.5, labels, rng.integers(0, 7, size=40))
-    cases.append(
-        Case(
-            "10 classes of which 7, 8 and 9 never occur",
-            (labels, predictions, 10),
-            None,
-            hint="the matrix is num_classes x num_classes even when some classes are missing.",
-        )
+
+    def add(label, matrix, count, hint=""):
+        cases.append(Case(label, (matrix, count), None, hint=hint))
+
+    labels = rng.integers(0, 10, size=2_000)
+    wrong = rng.random(2_000) < 0.05
+    predictions = np.where(wrong, rng.integers(0, 10, size=2_000), labels)
+    add("a 10-class matrix of 2,000 predictions, count=3", _matrix(labels, predictions, 10), 3)
+    add("a 3x3 matrix, count=2", np.array([[50, 7, 1], [2, 40, 9], [0, 3, 61]]), 2)
+    seven = rng.integers(0, 6, size=(7, 7)) + np.diag(rng.integers(100, 200, size=7))
+    add("a 7x7 matrix with equal counts, count=5", seven, 5)
+    scales = np.diag(rng.integers(4_000, 6_000, size=5)) + rng.integers(0, 40, size=(5, 5))
+    add("a 5x5 matrix, thousands on the diagonal and tens off it, count=4", scales, 4)
+    add(
+        "perfect predictions (nothing off the diagonal), count=3",
+        np.diag([30, 25, 41, 18]),
+        3,
+        hint="with no mistakes there is nothing to return: an empty list.",
     )
-    labels = rng.integers(0, 5, size=30).astype(np.uint8)
-    cases.append(Case("perfect predictions (uint8 labels)", (labels, labels.copy(), 5), None))
-    cases.append(Case("one example", (np.array([2]), np.array([0]), 3), None))
+    one = np.diag([9, 8, 7])
+    one[2, 0] = 4
+    add(
+        "a single mistake, count=3",
+        one,
+        3,
+        hint="return only mistakes that happen (a count above 0), so here one pair.",
+    )
+    add("count=10 on a 3x3 matrix", np.array([[5, 1, 2], [0, 6, 3], [4, 0, 7]]), 10)
     for case in cases:
-        labels, predictions, k = case.args
-        case.expected = reference.confusion_matrix(labels, predictions, num_classes=k)
+        matrix, count = case.args
+        case.expected = (matrix, count, reference.most_confused(matrix, count=count))
     return cases
 
 
-def _compare_matrix(got, expected):
-    problem = compare_arrays(got, expected, atol=0, rtol=0)
-    if problem is None:
-        return None
+def _matrix(labels, predictions, num_classes):
+    return reference.confusion_matrix(labels, predictions, num_classes=num_classes)
+
+
+def _as_pairs(got):
+    """`got` as a list of `(true, predicted)` int pairs, or None and what is wrong."""
+    if got is None:
+        return None, "your function returned None: did you forget `return`?"
     try:
-        array = np.asarray(got, dtype=np.float64)
-    except (TypeError, ValueError):
-        return problem
-    if array.shape == expected.shape and not np.array_equal(expected, expected.T):
-        if np.array_equal(array, expected.T):
-            return (
-                f"{problem}: rows are the true labels and columns the predictions, not the "
-                "other way round"
-            )
-        if np.allclose(array, expected / np.maximum(expected.sum(axis=1, keepdims=True), 1)):
-            return f"{problem}: return the counts, not fractions of each row"
-    return problem
-
-
-def check_confusion_matrix(fn):
-    """Checks `fn(labels, predictions, num_classes)`: counts of (true, predicted) pairs.
-
-    Returns:
-        True when `fn` matches the reference on every case, else False.
-
-    >>> def count(labels, predictions, num_classes):
-    ...     matrix = np.zeros((num_classes, num_classes), dtype=int)
-    ...     np.add.at(matrix, (labels, predictions), 1)
-    ...     return matrix
-    >>> check_confusion_matrix(count)
-    ✓ Exercise 4.3 (confusion matrix): correct on all 6 cases.
-    True
-    """
-    return run_checks("confusion_matrix", fn, _confusion_cases(), _compare_matrix)
-
-
-register(
-    "seed_cnn",
-    hint="""
-        Start a keras.Sequential with keras.Input(shape=(28, 28, 1)), so that
-        Keras knows every layer's output shape, then the document's layers in
-        order: Conv2D(32, (3, 3), activation="relu"), MaxPooling2D((2, 2)),
-        Conv2D(64, (3, 3), activation="relu"), MaxPooling2D((2, 2)),
-        Conv2D(64, (3, 3), activation="relu"), Flatten(),
-        Dense(64, activation="relu") and Dense(10, activation="softmax").
-        Then model.compile(optimizer="adam",
-        loss="sparse_categorical_crossentropy", metrics=["accuracy"]), and
-        return the model.
-    """,
-    solution="""
-        def my_seed_cnn():
-            model = keras.Sequential(
-                [
-                    keras.Input(shape=(28, 28, 1)),
-                    keras.layers.Conv2D(32, (3, 3), activation="relu"),
-                    keras.layers.MaxPooling2D((2, 2)),
-                    keras.layers.Conv2D(64, (3, 3), activation="relu"),
-                    keras.layers.MaxPooling2D((2, 2)),
-                    keras.layers.Conv2D(64, (3, 3), activation="relu"),
-                    keras.layers.Flatten(),
-                    keras.layers.Dense(64, activation="relu"),
-                    keras.layers.Dense(10, activation="softmax"),
-                ]
-            )
-            model.compile(
-                optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
-            )
-            return model
-    """,
-)
-
-_INPUT_FIX = (
-    "start the model with keras.Input(shape=(28, 28, 1)) (a batch of 28x28 images with one channel)"
-)
-_COMPILE_FIX = (
-    'model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", '
-    'metrics=["accuracy"]) before returning the model'
-)
-
-
-def _layer_text(layer):
-    """A layer as it would be written, e.g. `Conv2D(32, (3, 3), activation='relu')`."""
-    kind = type(layer).__name__
-    activation = getattr(getattr(layer, "activation", None), "__name__", "linear")
-    options = [] if activation == "linear" else [f"activation={activation!r}"]
-    if kind == "Conv2D":
-        arguments = [str(layer.filters), str(tuple(layer.kernel_size))]
-        if tuple(layer.strides) != (1, 1):
-            options.insert(0, f"strides={tuple(layer.strides)}")
-    elif kind in ("MaxPooling2D", "AveragePooling2D"):
-        arguments = [str(tuple(layer.pool_size))]
-        if tuple(layer.strides) != tuple(layer.pool_size):
-            options.insert(0, f"strides={tuple(layer.strides)}")
-    elif kind == "Dense":
-        arguments = [str(layer.units)]
-    else:
-        arguments = []
-    if getattr(layer, "padding", "valid") != "valid":
-        options.insert(0, f"padding={layer.padding!r}")
-    if getattr(layer, "use_bias", True) is False:
-        options.append("use_bias=False")
-    return f"{kind}({', '.join(arguments + options)})"
-
-
-def _layers(model):
-    return [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
-
-
-def _describe(model):
-    """What the checker compares, each aspect as text a learner can read."""
-    if model is None:
-        return None
-    if not isinstance(model, _keras().Model):
-        return type(model).__name__
-    layers = _layers(model)
-    built = bool(getattr(model, "built", False))
-    try:
-        shapes = [tuple(layer.output.shape[1:]) for layer in layers] if built else None
-        input_shape = tuple(model.inputs[0].shape[1:]) if built else None
-        params = model.count_params() if built else None
-    except (AttributeError, ValueError):  # a layer that was never called on an input
-        shapes = input_shape = params = None
-    compiled = bool(getattr(model, "compiled", False))
-    return {
-        "layers": [_layer_text(layer) for layer in layers],
-        "input": input_shape,
-        "shapes": shapes,
-        "params": params,
-        "compiled": compiled,
-        "loss": _loss_text(getattr(model, "loss", None)) if compiled else None,
-        "optimizer": _optimizer_text(getattr(model, "optimizer", None)) if compiled else None,
-    }
-
-
-def _loss_text(loss):
-    if isinstance(loss, str):
-        return loss.lower()
-    if loss is None:
-        return "no loss"
-    name = getattr(loss, "name", None) or getattr(loss, "__name__", type(loss).__name__)
-    get_config = getattr(loss, "get_config", None)
-    settings = get_config() if callable(get_config) else {}
-    if isinstance(settings, dict) and settings.get("from_logits"):
-        name += " with from_logits=True"
-    return name
-
-
-def _optimizer_text(optimizer):
-    if optimizer is None:
-        return "no optimizer"
-    name = type(optimizer).__name__
-    try:
-        rate = float(optimizer.learning_rate)
-    except (AttributeError, TypeError, ValueError):
-        return name
-    return name if np.isclose(rate, 0.001) else f"{name} with learning rate {rate:g}"
-
-
-def _keras():
-    import keras  # imported here: importing the exercises stays fast
-
-    return keras
-
-
-def _seed_cnn_compare(got, expected):
-    aspect, reference = expected
-    model = _describe(got)
-    if model is None:
-        return "your function returned None: end it with `return model`"
-    if not isinstance(model, dict):
-        return f"expected a keras.Model, got a {model}"
-    if aspect == "layers":
-        return _compare_layers(model["layers"], reference["layers"])
-    if model["shapes"] is None:
-        return f"the model has no input shape, so Keras cannot tell its output shapes: {_INPUT_FIX}"
-    if aspect == "shapes":
-        if model["input"] != reference["input"]:
-            return (
-                f"expected the input shape {reference['input']}, got {model['input']}: {_INPUT_FIX}"
-            )
-        for index, (text, got_shape, shape) in enumerate(
-            zip(model["layers"], model["shapes"], reference["shapes"]), 1
-        ):
-            if got_shape != shape:
-                return f"layer {index}, {text}, gives the output shape {got_shape}; the document's gives {shape}"
-        return None
-    if aspect == "params":
-        if model["params"] != reference["params"]:
-            return f"expected {reference['params']:,} parameters, got {model['params']:,}"
-        return None
-    if not model["compiled"]:
-        return f"the model is not compiled: call {_COMPILE_FIX}"
-    for key, what in (("loss", "the loss"), ("optimizer", "the optimizer")):
-        if model[key] != reference[key]:
-            return (
-                f"{what} is {model[key]}; the document's is {reference[key]}. Call {_COMPILE_FIX}"
-            )
-    return None
-
-
-def _compare_layers(layers, reference):
-    count = (
-        ""
-        if len(layers) == len(reference)
-        else f" (your model has {len(layers)} layers after the input, the document's {len(reference)})"
-    )
-    for index, (got, expected) in enumerate(zip(layers, reference), 1):
-        if got != expected:
-            return f"layer {index}: expected {expected}, got {got}{count}"
-    if len(layers) < len(reference):
-        return f"layer {len(layers) + 1}: expected {reference[len(layers)]}, got nothing{count}"
-    if len(layers) > len(reference):
-        return f"layer {len(reference) + 1}: expected nothing, got {layers[len(reference)]}{count}"
-    return None
-
-
-def _seed_cnn_cases():
-    with config.seeded(0):
-        expected = _describe(reference.build_seed_cnn())
-    aspects = [
-        ("layers", "the model's layers (types, filters, kernel sizes, activations)"),
-        ("shapes", "the model's output shapes on 28x28x1 images"),
-        ("params", f"the model's parameter count ({expected['params']:,} in the document)"),
-        ("compile", "the model's compilation (loss and optimizer)"),
-    ]
-    return [Case(label, (), (aspect, expected)) for aspect, label in aspects]
-
-
-def check_seed_cnn(build_fn):
-    """Checks `build_fn()`: it returns the document's CNN, compiled as the document does.
-
-    `build_fn` takes no arguments and returns a compiled `keras.Model`:
-    Conv2D(32, 3x3, relu) -> MaxPooling2D(2x2) -> Conv2D(64, 3x3, relu) ->
-    MaxPooling2D(2x2) -> Conv2D(64, 3x3, relu) -> Flatten -> Dense(64, relu) ->
-    Dense(10, softmax) on 28x28x1 images, with `optimizer="adam"` and
-    `loss="sparse_categorical_crossentropy"`. The checker compares the layers
-    (types, filters, kernel sizes, activations), every output shape, the
-    parameter count (93,322), the loss and the optimizer with
-    `classification.build_seed_cnn()`, and names the first difference. It
-    calls `build_fn` once, inside `config.seeded`, so the caller's random
-    numbers are the same afterwards.
-
-    Returns:
-        True when the model is the document's, else False (with the reason printed).
-
-    >>> from course_utils import classification
-    >>> check_seed_cnn(classification.build_seed_cnn)
-    ✓ Exercise 4.1 (the document's CNN): correct on all 4 cases.
-    True
-    """
-    if isinstance(build_fn, _keras().Model):  # a model is callable: say what went wrong
-        print(
-            f"✗ {curriculum.exercise_title('seed_cnn')}: expected a function, received a "
-            f"{type(build_fn).__name__} (a model). Pass the function itself, without calling "
-            "it: check_seed_cnn(my_seed_cnn)."
+        items = list(got)
+    except Exception as error:  # not a sequence, or one that cannot be read
+        return None, (
+            f"expected a list of (true, predicted) pairs, got a {type(got).__name__} "
+            f"({type(error).__name__}: {error})"
         )
-        return False
-    fn = _built_once(build_fn) if callable(build_fn) else build_fn
-    return run_checks("seed_cnn", fn, _seed_cnn_cases(), _readable(_seed_cnn_compare))
-
-
-def _built_once(build_fn):
-    """`build_fn`, called once inside `config.seeded(0)`; later calls return the same model."""
-    models = []
-
-    def build():
-        if not models:
-            with config.seeded(0):
-                models.append(build_fn())
-        return models[0]
-
-    return build
-
-
-def _readable(compare):
-    """`compare`, answering with a message when the answer cannot be inspected."""
-
-    def guarded(got, expected):
+    pairs = []
+    for item in items:
         try:
-            return compare(got, expected)
-        except Exception as error:  # e.g. a model whose layers cannot be read
-            return (
-                f"your model could not be inspected ({type(error).__name__}: {error}); return "
-                "the keras.Model itself"
+            values = np.asarray(item)
+        except Exception:  # noqa: BLE001 - an answer that cannot be read is simply wrong
+            values = None
+        if values is None or values.shape != (2,) or values.dtype.kind not in "iu":
+            flat = values is not None and values.ndim == 0 and values.dtype.kind in "iu"
+            advice = (
+                ": that looks like a flat index; np.unravel_index(index, matrix.shape) gives "
+                "(row, column)"
+                if flat
+                else ""
             )
+            return (
+                None,
+                f"each mistake is a pair of ints (true, predicted), got {item!r:.40}{advice}",
+            )
+        pairs.append((int(values[0]), int(values[1])))
+    return pairs, None
 
-    return guarded
+
+def _compare_confusions(got, expected):
+    matrix, count, right = expected
+    pairs, problem = _as_pairs(got)
+    if problem:
+        return problem
+    size = len(matrix)
+    for true, predicted in pairs:
+        if not (0 <= true < size and 0 <= predicted < size):
+            return f"({true}, {predicted}) is not a cell of a {size}x{size} matrix"
+    padded = [pair for pair in pairs if pair[0] == pair[1] or matrix[pair] == 0]
+    if len(right) < count and len(pairs) > len(right) and padded:
+        return (
+            f"only {len(right)} different mistakes occur here, but you returned {len(pairs)} "
+            f"pairs, among them {padded[0]}: return only off-diagonal cells whose count is "
+            "above 0, fewer than `count` when fewer occur"
+        )
+    diagonal = [pair for pair in pairs if pair[0] == pair[1]]
+    if diagonal:
+        return (
+            f"{diagonal[0]} is on the diagonal, which holds the right answers: leave the "
+            "diagonal out (np.fill_diagonal(mistakes, 0) on a copy)"
+        )
+    if len(set(pairs)) != len(pairs):
+        return f"a pair appears twice in {pairs}"
+    counts = [int(matrix[pair]) for pair in pairs]
+    expected_counts = [int(matrix[pair]) for pair in right]
+    if counts == expected_counts:
+        return None  # the same counts: pairs with equal counts may come in any order
+    shown = f"expected {right} (counts {expected_counts}), got {pairs} (counts {counts})"
+    if right and sorted(pairs) == sorted((predicted, true) for true, predicted in right):
+        return (
+            f"{shown}: the rows are the true classes and the columns the predictions, so "
+            "the cell (row, column) is the pair (true, predicted)"
+        )
+    never = [pair for pair in pairs if matrix[pair] == 0]
+    if never:
+        return f"{never[0]} never happens (its count is 0): return only mistakes that occur"
+    if sorted(counts) == sorted(expected_counts):
+        return f"{shown}: put the largest count first"
+    if len(counts) < len(expected_counts):
+        return f"{shown}: give `count` pairs (fewer only when fewer mistakes occur)"
+    if len(counts) > len(expected_counts):
+        return f"{shown}: give at most `count` pairs"
+    return f"{shown}: take the off-diagonal cells with the largest counts"
+
+
+def check_most_confused(fn):
+    """Checks `fn(matrix, count)`: the `count` most frequent mistakes of a confusion matrix.
+
+    The answer is a list of `(true, predicted)` pairs, largest count first,
+    without the diagonal and without cells that never occur; equal counts may
+    come in any order. The function must not change `matrix`.
+
+    Returns:
+        True when `fn` matches `classification.most_confused` on every case,
+        else False.
+
+    >>> check_most_confused(reference.most_confused)
+    ✓ Exercise 4.3 (most frequent mistakes): correct on all 7 cases.
+    True
+    """
+    return run_checks("most_confused", fn, _confusion_cases(), _compare_confusions)

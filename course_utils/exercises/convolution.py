@@ -1,9 +1,8 @@
-"""Notebook 01's exercises: a 2D cross-correlation by hand, and the output-size formula."""
+"""Notebook 01's exercises: a 2D cross-correlation by hand, and the gradient of its kernel."""
 
 import numpy as np
 
-from course_utils import checks
-from course_utils.exercises.core import Case, compare_arrays, compare_scalar, register, run_checks
+from course_utils.exercises.core import Case, compare_arrays, register, run_checks
 
 register(
     "conv2d",
@@ -28,19 +27,25 @@ register(
 )
 
 register(
-    "output_size",
+    "kernel_gradient",
     hint="""
-        "valid": the window must fit, so its first row can start at 0, s, 2s, ...
-        up to n - k: that is (n - k) // s + 1 positions (integer division rounds
-        down). "same": Keras pads so that there is one output for every s input
-        pixels, rounded up: ceil(n / s), which is -(-n // s) in integers. The
-        kernel size does not matter for "same". Return an int.
+        The weight kernel[u, v] multiplied image[i + u, j + v] in the output
+        out[i, j], for every (i, j). So when the loss moves by grad_output[i, j]
+        per unit of out[i, j], it moves by image[i + u, j + v] * grad_output[i, j]
+        per unit of kernel[u, v], summed over every (i, j). The kernel is
+        (h - out_h + 1, w - out_w + 1). That sum is a "valid" cross-correlation
+        of the image with grad_output used as the kernel: your my_conv2d from
+        Exercise 1.1 computes it.
     """,
     solution="""
-        def my_output_size(input_size, kernel_size, stride=1, padding="valid"):
-            if padding == "same":
-                return -(-input_size // stride)  # ceil(input_size / stride)
-            return (input_size - kernel_size) // stride + 1
+        def my_kernel_gradient(image, grad_output):
+            out_h, out_w = grad_output.shape
+            kh, kw = image.shape[0] - out_h + 1, image.shape[1] - out_w + 1
+            grad_kernel = np.zeros((kh, kw))
+            for u in range(kh):
+                for v in range(kw):
+                    grad_kernel[u, v] = np.sum(image[u:u + out_h, v:v + out_w] * grad_output)
+            return grad_kernel
     """,
 )
 
@@ -195,80 +200,132 @@ def check_conv2d(fn):
     return run_checks("conv2d", fn, cases, _diagnosing_compare(cases, _CONV2D_MISTAKES))
 
 
-def _reference_output_size(input_size, kernel_size, stride=1, padding="valid"):
-    if padding == "same":
-        return -(-input_size // stride)
-    return (input_size - kernel_size) // stride + 1
-
-
-def _output_size_cases():
-    combos = [  # (input, kernel, stride, padding, why)
-        (28, 3, 1, "valid", ""),
-        (28, 5, 1, "valid", ""),
-        (7, 3, 2, "valid", "(7 - 3) // 2 + 1 = 3."),
-        (8, 3, 2, "valid", "the stride does not divide 8 - 3 = 5: round down."),
-        (10, 4, 3, "valid", "(10 - 4) // 3 + 1 = 3."),
-        (9, 2, 4, "valid", "(9 - 2) // 4 + 1 = 2: round down."),
-        (5, 5, 1, "valid", "a kernel as long as the input fits once."),
-        (13, 1, 1, "valid", "a 1-pixel kernel keeps the size."),
-        (28, 3, 1, "same", "'same' with stride 1 keeps the size."),
-        (28, 4, 1, "same", "'same' with stride 1 keeps the size, even for an even kernel."),
-        (7, 3, 2, "same", "'same' gives ceil(7 / 2) = 4."),
-        (8, 2, 2, "same", "'same' gives ceil(8 / 2) = 4, whatever the kernel size."),
-        (10, 3, 3, "same", "'same' gives ceil(10 / 3) = 4."),
-        (11, 5, 4, "same", "'same' gives ceil(11 / 4) = 3."),
-        (3, 5, 1, "same", "with 'same' the kernel may be longer than the input."),
-        (1, 1, 2, "same", "'same' gives ceil(1 / 2) = 1."),
+def _kernel_gradient_cases():
+    rng = np.random.default_rng(4)
+    shapes = [  # (image shape, kernel shape): non-square, odd and even, tall and wide
+        ((5, 7), (2, 3)),
+        ((8, 6), (3, 2)),
+        ((9, 11), (3, 3)),
+        ((6, 10), (4, 5)),
+        ((7, 5), (1, 3)),
     ]
     cases = []
-    for n, k, s, padding, why in combos:
-        expected = _reference_output_size(n, k, s, padding)
+    for image_shape, kernel_shape in shapes:
+        image = rng.normal(size=image_shape)
+        out_shape = (image_shape[0] - kernel_shape[0] + 1, image_shape[1] - kernel_shape[1] + 1)
+        grad_output = rng.normal(size=out_shape)
         cases.append(
             Case(
-                f"input_size={n}, kernel_size={k}, stride={s}, padding={padding!r}",
-                (n, k),
-                expected,
-                kwargs={"stride": s, "padding": padding},
-                hint=why,
+                f"a random image {image_shape} and grad_output {out_shape} (a {kernel_shape} "
+                "kernel)",
+                (image, grad_output),
+                _correlate_valid(image, grad_output),
             )
         )
+    # Rows of very different scale, and a gradient of another scale again.
+    image = rng.normal(size=(7, 8)) * np.logspace(-3, 3, 7)[:, None]
+    grad_output = rng.normal(size=(5, 7)) * 1000.0
     cases.append(
         Case(
-            "input_size=28, kernel_size=3 with the defaults (stride 1, 'valid')",
-            (28, 3),
-            26,
-            hint="the defaults are stride=1 and padding='valid'.",
+            "an image (7, 8) whose rows range from 0.001 to 1000 in scale, grad_output (5, 7) "
+            "of order 1000",
+            (image, grad_output),
+            _correlate_valid(image, grad_output),
+        )
+    )
+    image, grad_output = rng.normal(size=(3, 4)), rng.normal(size=(1, 1))
+    cases.append(
+        Case(
+            "an image (3, 4) and grad_output (1, 1): a kernel as large as the image",
+            (image, grad_output),
+            _correlate_valid(image, grad_output),
+            hint="with one output, each weight multiplied one pixel: the gradient is the image "
+            "times grad_output[0, 0].",
+        )
+    )
+    image = rng.integers(0, 256, size=(6, 5)).astype(np.float64)
+    grad_output = np.ones((4, 3))
+    cases.append(
+        Case(
+            "pixel values 0-255 (6, 5) and grad_output of ones (4, 3)",
+            (image, grad_output),
+            _correlate_valid(image, grad_output),
+            hint="with every grad_output 1, weight (u, v) gets the sum of the pixels it "
+            "multiplied: image[u:u + 4, v:v + 3].sum().",
         )
     )
     return cases
 
 
-def _compare_size(got, expected):
-    if got is None:
-        return "your function returned None: did you forget `return`?"
-    if isinstance(got, (float, np.floating)):
-        return (
-            f"expected the int {expected}, got the float {got}: sizes are whole numbers; "
-            "use // (or int(...)) rather than / or np.ceil"
+_KERNEL_GRADIENT_MISTAKES = (
+    (
+        "grad_output flipped (a true convolution)",
+        lambda image, grad: _correlate_valid(image, grad[::-1, ::-1]),
+        "weight (u, v) pairs grad_output[i, j] with image[i + u, j + v]: read grad_output "
+        "in its own order, unflipped.",
+    ),
+    (
+        "the right answer flipped in both axes",
+        lambda image, grad: _correlate_valid(image, grad)[::-1, ::-1],
+        "entry (u, v) belongs to kernel[u, v], the weight that multiplied image[i + u, j + v].",
+    ),
+    (
+        "averaging over the positions instead of summing",
+        lambda image, grad: _correlate_valid(image, grad) / grad.size,
+        "the loss adds up what every output contributes: sum over (i, j), do not average.",
+    ),
+    (
+        "only the first window, image[:kh, :kw] * grad_output[0, 0]",
+        lambda image, grad: _first_window(image, grad) * grad[0, 0],
+        "every output position used the kernel: add up the contributions of all of them.",
+    ),
+    (
+        "the first window times the sum of grad_output",
+        lambda image, grad: _first_window(image, grad) * grad.sum(),
+        "each output position (i, j) saw a different window, image[i:i + kh, j:j + kw].",
+    ),
+)
+
+
+def _first_window(image, grad_output):
+    kh = image.shape[0] - grad_output.shape[0] + 1
+    kw = image.shape[1] - grad_output.shape[1] + 1
+    return image[:kh, :kw]
+
+
+def _compare_gradient(got, expected):
+    """`compare_arrays`, and a word on an answer of the image's shape."""
+    problem = compare_arrays(got, expected)
+    if problem and "got shape" in problem and np.shape(got)[:2] != expected.shape:
+        problem += (
+            "; the kernel's gradient has the kernel's shape, (h - out_h + 1, w - out_w + 1), "
+            "not the image's"
         )
-    if not checks.is_integer(got):
-        return f"expected one int ({expected}), got {type(got).__name__} {got!r:.60}"
-    return compare_scalar(got, expected)
+    return problem
 
 
-def check_output_size(fn):
-    """Checks `fn(input_size, kernel_size, stride=1, padding="valid")`, an output length.
+def check_kernel_gradient(fn):
+    """Checks `fn(image, grad_output)`: the gradient of the loss with respect to a kernel.
 
-    Keras' rules along one axis: `"valid"` gives `(n - k) // s + 1` and
-    `"same"` gives `ceil(n / s)`, as an int. The cases include strides that
-    do not divide the input evenly and even kernels.
+    The forward pass was `out = my_conv2d(image, kernel)`, the "valid"
+    cross-correlation of one 2D image `(h, w)` with one 2D kernel; `fn` gets
+    the image and `grad_output`, the gradient of the loss with respect to
+    `out`, `(out_h, out_w)`, and returns the gradient with respect to the
+    kernel, `(h - out_h + 1, w - out_w + 1)`:
+    `sum over (i, j) of image[i + u, j + v] * grad_output[i, j]`. The cases
+    use random, non-square sizes and very different scales.
 
     Returns:
         True when `fn` is right on every case, else False (with the reason printed).
 
     >>> from course_utils import convolution
-    >>> check_output_size(convolution.output_size)
-    ✓ Exercise 1.2 (output_size): correct on all 17 cases.
+    >>> check_kernel_gradient(lambda image, grad: convolution.conv2d_backward_naive(
+    ...     image[None, :, :, None],
+    ...     np.zeros((image.shape[0] - grad.shape[0] + 1, image.shape[1] - grad.shape[1] + 1, 1, 1)),
+    ...     grad[None, :, :, None])[1][:, :, 0, 0])
+    ✓ Exercise 1.2 (the kernel's gradient): correct on all 8 cases.
     True
     """
-    return run_checks("output_size", fn, _output_size_cases(), _compare_size)
+    cases = _kernel_gradient_cases()
+    compare = _diagnosing_compare(cases, _KERNEL_GRADIENT_MISTAKES, _compare_gradient)
+    return run_checks("kernel_gradient", fn, cases, compare)

@@ -227,8 +227,7 @@ _RATE_RTOL = 1e-9
 
 
 def _rate(base_learning_rate, base_batch_size, batch_size, rule):
-    ratio = batch_size / base_batch_size
-    return base_learning_rate * (ratio if rule == "linear" else math.sqrt(ratio))
+    return efficiency.scaled_learning_rate(base_learning_rate, base_batch_size, batch_size, rule)
 
 
 def _scaled_learning_rate_mistakes(base_learning_rate, base_batch_size, batch_size, rule):

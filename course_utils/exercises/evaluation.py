@@ -309,7 +309,9 @@ def check_classifier_score(fn):
     True
     >>> check_classifier_score(lambda p: np.sum(p * np.log(p / p.mean(axis=0)), axis=1).mean())
     ... # doctest: +ELLIPSIS
-    ✗ ...: that is the mean KL, the log of the score: take np.exp of it. Hint: ...
+    ✗ Exercise 8.1 (classifier score): on 7 random probability rows over 10 classes
+      expected 1.40144, got 0.337501: that is the mean KL, the log of the score: take np.exp
+    ...
     False
     """
     return run_checks("classifier_score", fn, _score_cases(), _compare_number(_NAN_SCORE))
@@ -497,7 +499,9 @@ def check_coverage_entropy(fn):
     True
     >>> check_coverage_entropy(lambda labels, k: np.exp(entropy(labels, k)))
     ... # doctest: +ELLIPSIS
-    ✗ ...: that is exp(entropy), the perplexity (the effective number of classes): ...
+    ✗ Exercise 8.2 (coverage entropy): on 40 labels over 6 classes, unevenly
+      expected 1.63364, got 5.12249: that is exp(entropy), the perplexity (the effective
+    ...
     False
     """
     return run_checks("coverage_entropy", fn, _coverage_cases(), _compare_number(_NAN_COVERAGE))

@@ -17,11 +17,10 @@ from course_utils.exercises.core import Case, register, run_checks
 register(
     "generator_step",
     hint="""
-        Follow the generator's half of GAN.game_step. Write a function of no
-        arguments that scores fresh fakes, D(G(z)), calling both networks with
-        training=True, and returns the mean of -ln D(G(z)) (binary cross-entropy
-        against 1, the label "real"). Differentiate it with respect to the
-        generator's weights only,
+        Write a function of no arguments that scores the fakes, D(G(z)),
+        calling both networks with training=True, and returns the mean of
+        -ln D(G(z)) (binary cross-entropy against 1, the label "real").
+        Differentiate it with respect to the generator's weights only,
             loss, grads = backend.value_and_gradients(loss_fn, generator.trainable_weights)
         apply the gradients once,
             optimizer.apply(grads, generator.trainable_weights)

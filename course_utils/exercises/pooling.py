@@ -1,16 +1,24 @@
-"""Notebook 02's exercises: max and average pooling, 2x2 windows with stride 2.
+"""Notebook 02's exercises: max pooling, average pooling as a convolution, max pooling's gradient.
 
-Exercise 2.3 is the backward pass of max pooling: each window's gradient goes,
-whole, to the position of its maximum.
+Exercise 2.1 max-pools with 2x2 windows and stride 2; Exercise 2.2 builds the
+kernels with which a convolution average-pools; Exercise 2.3 is the backward
+pass of max pooling: each window's gradient goes, whole, to its maximum.
 """
 
 import textwrap
 
 import numpy as np
 
-from course_utils import pooling
+from course_utils import convolution, pooling
 from course_utils.exercises.convolution import _diagnosing_compare
-from course_utils.exercises.core import Case, compare_arrays, register, run_checks
+from course_utils.exercises.core import (
+    Case,
+    arrays_match,
+    as_numbers,
+    compare_arrays,
+    register,
+    run_checks,
+)
 
 _POOL_HINT = """
     Pool each image and each channel on its own: the output has shape
@@ -21,21 +29,17 @@ _POOL_HINT = """
     (batch, height // 2, 2, width // 2, 2, channels), then reduce axes (2, 4).
 """
 
-for _name, _word, _reduce in (
-    ("max_pool", "largest", "np.max"),
-    ("avg_pool", "mean", "np.mean"),
-):
-    register(
-        _name,
-        hint=textwrap.dedent(_POOL_HINT) + f"Keep the {_word} of the four values in each window.",
-        solution=f"""
-            def my_{_name}(images):
-                batch, height, width, channels = images.shape
-                h, w = height // 2, width // 2
-                windows = images[:, : 2 * h, : 2 * w, :].reshape(batch, h, 2, w, 2, channels)
-                return {_reduce}(windows, axis=(2, 4))
-        """,
-    )
+register(
+    "max_pool",
+    hint=textwrap.dedent(_POOL_HINT) + "Keep the largest of the four values in each window.",
+    solution="""
+        def my_max_pool(images):
+            batch, height, width, channels = images.shape
+            h, w = height // 2, width // 2
+            windows = images[:, : 2 * h, : 2 * w, :].reshape(batch, h, 2, w, 2, channels)
+            return np.max(windows, axis=(2, 4))
+    """,
+)
 
 
 def _pool(images, reduce, size=2, stride=2):
@@ -47,10 +51,6 @@ def _pool(images, reduce, size=2, stride=2):
 
 def _max(images):
     return _pool(images, np.max)
-
-
-def _avg(images):
-    return _pool(images, np.mean)
 
 
 def _cropped_blocks(images):
@@ -198,7 +198,7 @@ def check_max_pool(fn):
     Returns:
         True when `fn` is right on every case, else False (with the reason printed).
 
-    >>> from course_utils import pooling
+    >>> from course_utils import convolution, pooling
     >>> check_max_pool(pooling.max_pool2d_naive)
     ✓ Exercise 2.1 (max_pool): correct on all 9 cases.
     True
@@ -209,25 +209,155 @@ def check_max_pool(fn):
     )
 
 
-def check_avg_pool(fn):
-    """Checks `fn(images)`: average pooling with a 2x2 window and stride 2 ("valid").
+register(
+    "avg_pool_kernels",
+    hint="""
+        Filter o of a convolution adds up kernels[u, v, c, o] * window[u, v, c]
+        over the window's pixels and over every input channel c. Average
+        pooling keeps the channels apart: filter c reads channel c only (weight
+        0 on every other channel) and gives each of the window's
+        pool_size * pool_size pixels the same weight, 1 / pool_size**2. Start
+        from np.zeros((pool_size, pool_size, channels, channels)) and fill
+        kernels[:, :, c, c] for each channel c.
+    """,
+    solution="""
+        def my_avg_pool_kernels(pool_size, channels):
+            kernels = np.zeros((pool_size, pool_size, channels, channels))
+            for c in range(channels):
+                kernels[:, :, c, c] = 1 / pool_size**2
+            return kernels
+    """,
+)
 
-    `fn` takes `(batch, height, width, channels)` and returns
-    `(batch, height // 2, width // 2, channels)`, the mean of the four values
-    in each window, channel by channel, as `keras.layers.AveragePooling2D(2)`.
+
+def _diagonal(pool_size, channels, weight):
+    """Kernels that give each channel's window `weight` and ignore the other channels."""
+    kernels = np.zeros((pool_size, pool_size, channels, channels))
+    for c in range(channels):
+        kernels[:, :, c, c] = weight
+    return kernels
+
+
+def _only_channel_zero(pool_size, channels):
+    kernels = np.zeros((pool_size, pool_size, channels, channels))
+    kernels[:, :, 0, :] = 1 / pool_size**2
+    return kernels
+
+
+def _top_left(pool_size, channels):
+    weight = np.zeros((pool_size, pool_size))
+    weight[0, 0] = 1.0
+    return _diagonal(pool_size, channels, weight)
+
+
+# Known wrong kernels, recognised so that the message can name the mistake.
+_KERNEL_MISTAKES = (
+    (
+        "1 / pool_size**2 between every pair of channels",
+        lambda p, c: np.full((p, p, c, c), 1 / p**2),
+        "each filter then adds up the averages of all the channels; pooling keeps them apart: "
+        "kernels[:, :, c, o] is 0 unless c == o.",
+    ),
+    (
+        "1 / (pool_size**2 * channels) everywhere",
+        lambda p, c: np.full((p, p, c, c), 1 / (p**2 * c)),
+        "that averages over the channels too; pooling keeps them apart: kernels[:, :, c, o] is "
+        "0 unless c == o.",
+    ),
+    (
+        "weights of 1",
+        lambda p, c: _diagonal(p, c, 1.0),
+        "that sums the window; a mean divides by the number of pixels, pool_size**2.",
+    ),
+    (
+        "weights of 1 / pool_size",
+        lambda p, c: _diagonal(p, c, 1 / p),
+        "a window holds pool_size**2 pixels, not pool_size.",
+    ),
+    (
+        "weights of 1/4 whatever the pool size",
+        lambda p, c: _diagonal(p, c, 0.25),
+        "a window of pool_size x pool_size pixels needs weights of 1 / pool_size**2.",
+    ),
+    (
+        "one weight of 1 at the top-left of each window",
+        _top_left,
+        "that keeps one pixel per window; the mean weighs all of them equally.",
+    ),
+    (
+        "every filter reading channel 0",
+        _only_channel_zero,
+        "filter c reads channel c: put the weights at kernels[:, :, c, c].",
+    ),
+)
+
+
+def _kernels_cases():
+    rng = np.random.default_rng(5)
+    settings = [  # (pool_size, channels, images the kernels are tried on): odd sizes
+        (2, 1, (2, 6, 8, 1)),
+        (2, 3, (2, 7, 9, 3)),
+        (3, 4, (1, 9, 10, 4)),
+        (2, 5, (3, 5, 6, 5)),
+        (4, 2, (1, 9, 13, 2)),
+    ]
+    cases = []
+    for pool_size, channels, shape in settings:
+        # Channels of very different scale, so that mixing them cannot go unnoticed.
+        images = rng.normal(size=shape) * np.logspace(-2, 2, channels)
+        pooled = pooling.avg_pool2d_naive(images, pool_size)
+        cases.append(
+            Case(
+                f"pool_size={pool_size}, channels={channels} (tried on random images {shape})",
+                (pool_size, channels),
+                (images, pool_size, pooled),
+            )
+        )
+    return cases
+
+
+def _compare_kernels(got, expected):
+    images, pool_size, pooled = expected
+    kernels, problem = as_numbers(got)
+    if problem:
+        return problem
+    channels = images.shape[-1]
+    shape = (pool_size, pool_size, channels, channels)
+    if kernels.shape != shape:
+        return (
+            f"expected kernels of shape {shape}, (pool_size, pool_size, in_channels, filters), "
+            f"got shape {kernels.shape}"
+        )
+    convolved = convolution.conv2d_im2col(images, kernels, strides=pool_size)
+    problem = compare_arrays(convolved, pooled, atol=1e-8, rtol=1e-6)
+    if problem is None:
+        return None
+    problem = f"a convolution with your kernels (stride {pool_size}) differs from average pooling: {problem}"
+    for description, wrong, advice in _KERNEL_MISTAKES:
+        if arrays_match(kernels, wrong(pool_size, channels), 1e-8, 1e-6):
+            return f"{problem}. Your kernels have {description}: {advice.rstrip('.')}"
+    return problem
+
+
+def check_avg_pool_kernels(fn):
+    """Checks `fn(pool_size, channels)`: kernels with which a convolution average-pools.
+
+    `fn` returns kernels of shape `(pool_size, pool_size, channels, channels)`
+    such that `convolution.conv2d_im2col(images, kernels, strides=pool_size)`
+    equals `pooling.avg_pool2d_naive(images, pool_size)`: each filter averages
+    its own channel's window. The checker tries them on random images of odd
+    sizes whose channels have very different scales.
 
     Returns:
         True when `fn` is right on every case, else False (with the reason printed).
 
-    >>> from course_utils import pooling
-    >>> check_avg_pool(pooling.avg_pool2d_naive)
-    ✓ Exercise 2.2 (avg_pool): correct on all 9 cases.
+    >>> def kernels(pool_size, channels):
+    ...     return np.eye(channels) / pool_size**2 * np.ones((pool_size, pool_size, 1, 1))
+    >>> check_avg_pool_kernels(kernels)
+    ✓ Exercise 2.2 (average pooling as a convolution): correct on all 5 cases.
     True
     """
-    cases = _cases(_avg)
-    return run_checks(
-        "avg_pool", fn, cases, _diagnosing_compare(cases, _mistakes(np.mean, np.max, "max"))
-    )
+    return run_checks("avg_pool_kernels", fn, _kernels_cases(), _compare_kernels)
 
 
 register(
@@ -399,7 +529,7 @@ def check_max_pool_backward(fn):
     Returns:
         True when `fn` is right on every case, else False (with the reason printed).
 
-    >>> from course_utils import pooling
+    >>> from course_utils import convolution, pooling
     >>> check_max_pool_backward(pooling.max_pool2d_backward_naive)
     ✓ Exercise 2.3 (max pooling's gradient): correct on all 8 cases.
     True

@@ -1,11 +1,17 @@
-"""Notebook 05's exercises: the IoU and the Dice coefficient of one class."""
+"""Notebook 05's exercises: the IoU and the Dice coefficient of one class, the U-Net's block."""
 
 import dataclasses
 
 import numpy as np
 
-from course_utils import segmentation
-from course_utils.exercises.core import Case, compare_scalar, register, run_checks
+from course_utils import config, segmentation
+from course_utils.exercises.core import (
+    Case,
+    compare_arrays,
+    compare_scalar,
+    register,
+    run_checks,
+)
 
 register(
     "iou",
@@ -213,3 +219,218 @@ def check_dice(fn):
     True
     """
     return run_checks("dice", fn, _cases(segmentation.dice), _compare("Dice coefficient"))
+
+
+register(
+    "conv_block",
+    hint="""
+        The block is one round of three layers, done twice (a loop over index 1
+        and 2): a Conv2D with `filters` 3x3 kernels, padding="same" and
+        use_bias=False, then BatchNormalization(momentum=0.9), then ReLU(). A
+        layer is made, then called on the tensor the previous layer returned:
+        x = layers.ReLU(name=...)(x). Name the layers f"{name}_conv{index}",
+        f"{name}_bn{index}" and f"{name}_relu{index}", and return the last x.
+    """,
+    solution="""
+        def my_conv_block(x, filters, name):
+            for index in (1, 2):
+                x = layers.Conv2D(
+                    filters, 3, padding="same", use_bias=False, name=f"{name}_conv{index}"
+                )(x)
+                x = layers.BatchNormalization(momentum=0.9, name=f"{name}_bn{index}")(x)
+                x = layers.ReLU(name=f"{name}_relu{index}")(x)
+            return x
+    """,
+)
+
+# (input shape, filters, name): odd sizes, several channels, filters unlike the channels.
+_BLOCK_SETTINGS = (((9, 7, 3), 5, "block"), ((16, 16, 1), 16, "encoder0"), ((6, 13, 4), 3, "up2"))
+_BN_EPSILON = 1e-3  # Keras' default
+
+# What a layer whose text differs from the reference's most likely means.
+_LAYER_ADVICE = (
+    ("use_bias=False", "the batch normalization right after adds its own β, so no bias"),
+    ("padding='same'", 'padding="same" keeps the height and width'),
+    ("momentum=0.9", "the U-Net's batch normalization has momentum=0.9 (Keras' default: 0.99)"),
+)
+
+
+def _keras():
+    import keras  # imported here: importing the exercises stays fast
+
+    return keras
+
+
+def _block_layer_text(layer):
+    """A layer as it would be written, e.g. `Conv2D(5, 3, padding='same', use_bias=False)`."""
+    kind = type(layer).__name__
+    if kind == "Activation" and getattr(layer.activation, "__name__", "") == "relu":
+        return "ReLU()"
+    options = []
+    if kind == "Conv2D":
+        kernel_size = tuple(layer.kernel_size)
+        square = len(set(kernel_size)) == 1
+        options = [str(layer.filters), str(kernel_size[0] if square else kernel_size)]
+        if tuple(layer.strides) != (1, 1):
+            options.append(f"strides={tuple(layer.strides)}")
+        options.append(f"padding={layer.padding!r}")
+        options.append(f"use_bias={bool(layer.use_bias)}")
+        activation = getattr(layer.activation, "__name__", "linear")
+        if activation != "linear":
+            options.append(f"activation={activation!r}")
+    elif kind == "BatchNormalization":
+        options = [f"momentum={float(layer.momentum):g}"]
+        if layer.axis not in (-1, len(layer.input.shape) - 1):
+            options.append(f"axis={layer.axis}")
+        if not np.isclose(float(layer.epsilon), _BN_EPSILON):
+            options.append(f"epsilon={float(layer.epsilon):g}")
+        options += [f"{flag}=False" for flag in ("center", "scale") if not getattr(layer, flag)]
+    elif kind == "ReLU":
+        for setting, default in (("max_value", None), ("negative_slope", 0.0), ("threshold", 0.0)):
+            value = getattr(layer, setting, default)
+            value = None if value is None else float(np.asarray(value))
+            if value != default:
+                options.append(f"{setting}={value:g}")
+    return f"{kind}({', '.join(options)})"
+
+
+def _compare_block_layers(got, expected):
+    for index, (text, reference) in enumerate(zip(got, expected), 1):
+        if text != reference:
+            advice = [
+                fix for option, fix in _LAYER_ADVICE if option in reference and option not in text
+            ]
+            if "activation='relu'" in text:
+                advice = ["the ReLU comes after the batch normalization, as a layer of its own"]
+            elif _kind(text) == "Conv2D" and text.split(",")[0] != reference.split(",")[0]:
+                advice = ["both convolutions have `filters` kernels"]
+            elif _kind(text) != _kind(reference):
+                advice = ["each convolution is followed by batch normalization, then a ReLU"]
+            reason = f"; {advice[0]}" if advice else ""
+            return f"layer {index}: expected {reference}, got {text}{reason}"
+    if len(got) != len(expected):
+        return (
+            f"the block has {len(got)} layers, the U-Net's has {len(expected)}: twice "
+            "Conv2D -> BatchNormalization -> ReLU"
+        )
+    return None
+
+
+def _kind(text):
+    return text.split("(", 1)[0]
+
+
+def _randomize(layer, rng):
+    """Random weights and moving statistics for one layer of the reference block."""
+    weights = []
+    for weight in layer.get_weights():
+        weights.append(rng.normal(0.0, 0.3, size=weight.shape).astype("float32"))
+    if type(layer).__name__ == "BatchNormalization":  # gamma, beta, moving mean, variance
+        weights[0] = rng.uniform(0.5, 1.5, size=weights[0].shape).astype("float32")
+        weights[3] = rng.uniform(0.5, 2.0, size=weights[3].shape).astype("float32")
+    return weights
+
+
+def _compare_block(got, expected):
+    keras = _keras()
+    inputs, shape, filters, name = expected
+    if got is None:
+        return "your function returned None: end it with `return x`"
+    if got is inputs:
+        return "your function returned its input unchanged: return the last layer's output"
+    if not isinstance(got, keras.KerasTensor):
+        return (
+            f"expected the block's output tensor, got a {type(got).__name__}: call each layer "
+            "on the tensor the previous one returned, x = layer(x), and return x"
+        )
+    try:
+        model = keras.Model(inputs, got)
+    except Exception as error:  # two layers of one name, or an output that is not from `x`
+        if "unique" in str(error):
+            return (
+                "two of your layers have the same name, and a model's layer names must be "
+                'unique: put the index in each name, e.g. name=f"{name}_conv{index}"'
+            )
+        return (
+            f"the tensor you returned is not computed from `x` ({type(error).__name__}); start "
+            "from the `x` your function receives"
+        )
+    reference_inputs = keras.Input(shape=shape)
+    reference = keras.Model(
+        reference_inputs, segmentation.conv_block(reference_inputs, filters, name)
+    )
+    layers = [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+    expected_layers = reference.layers[1:]
+    problem = _compare_block_layers(
+        [_block_layer_text(layer) for layer in layers],
+        [_block_layer_text(layer) for layer in expected_layers],
+    )
+    if problem:
+        return problem
+    for index, (layer, expected_layer) in enumerate(zip(layers, expected_layers), 1):
+        if layer.name != expected_layer.name:
+            return (
+                f"layer {index} is named {layer.name!r}; name it {expected_layer.name!r} "
+                f'(name=f"{{name}}_{expected_layer.name[len(name) + 1 : -1]}{{index}}"): a '
+                "model's layer names must be unique, and the U-Net has seven blocks"
+            )
+    rng = np.random.default_rng(len(name))
+    for layer, expected_layer in zip(layers, expected_layers):
+        weights = _randomize(expected_layer, rng)
+        expected_layer.set_weights(weights)
+        layer.set_weights(weights)
+    images = rng.normal(0.0, 2.0, size=(2, *shape)).astype("float32")
+    outputs = keras.ops.convert_to_numpy(model(images, training=False))
+    wanted = keras.ops.convert_to_numpy(reference(images, training=False))
+    problem = compare_arrays(outputs, wanted, atol=1e-4, rtol=1e-4)
+    if problem:
+        return f"with the same weights, the block computes other values: {problem}"
+    return None
+
+
+def _guarded_block_compare(got, expected):
+    try:
+        return _compare_block(got, expected)
+    except Exception as error:  # an answer the checker cannot inspect
+        return (
+            f"your block could not be inspected ({type(error).__name__}: {error}); return "
+            "the output tensor of its last layer"
+        )
+
+
+def _block_cases():
+    keras = _keras()
+    cases = []
+    for shape, filters, name in _BLOCK_SETTINGS:
+        inputs = keras.Input(shape=shape)
+        label = (
+            f"a {shape[0]}x{shape[1]} input with {shape[2]} channel{'s' * (shape[2] > 1)}, "
+            f"filters={filters}, name={name!r}"
+        )
+        cases.append(Case(label, (inputs, filters, name), (inputs, shape, filters, name)))
+    return cases
+
+
+def check_conv_block(fn):
+    """Checks `fn(x, filters, name)`: the U-Net's block, as `segmentation.conv_block`.
+
+    The checker calls `fn` on a `keras.Input` of odd sizes and several
+    channels, and compares the layers it adds (type, settings and names)
+    with the reference's; then it gives both blocks the same random weights
+    and moving statistics and compares what they compute. It runs inside
+    `config.seeded(0)`, so the caller's random numbers are the same afterwards.
+
+    Args:
+        fn: the learner's function; it receives a Keras tensor `x`, a number
+            of filters and a name, and returns the block's output tensor.
+
+    Returns:
+        True when `fn` builds the reference block on every case, else False.
+
+    >>> check_conv_block(segmentation.conv_block)
+    ✓ Exercise 5.3 (the U-Net's block): correct on all 3 cases.
+    True
+    """
+    with config.seeded(0):
+        cases = _block_cases() if callable(fn) else []
+        return run_checks("conv_block", fn, cases, _guarded_block_compare)

@@ -7,16 +7,19 @@
     gan.fit(to_tanh_range(images), epochs=2, batch_size=32, callbacks=[SampleGrid()])
     samples = generate(gan.ema_generator, 16)     # images in [0, 1], ready to show or score
 
-`GAN` trains both networks inside `fit()`: its own `train_step` runs compiled,
-shows Keras' progress bar and works with callbacks. It computes its gradients
-with `backend.value_and_gradients`, on TensorFlow, JAX and PyTorch alike.
+`GAN` trains both networks inside `fit()`: its `game_step` makes one move of
+each player per batch, with `backend.value_and_gradients`; `AdversarialModel`,
+its base, runs it compiled on TensorFlow, JAX and PyTorch alike, with Keras'
+progress bar and callbacks. Notebook 06 writes `build_generator`,
+`build_discriminator` and `GAN` in its own cells, with the same text.
 
 What lives where (every name below is also available here, as `gan.<name>`):
 
 - `models`: the two networks, `build_generator` and `build_discriminator`,
   and `LATENT_DIM` and `IMAGE_SHAPE`.
-- `losses`: `discriminator_loss` and `generator_loss`, in NumPy.
-- `training`: the `GAN` model and its recipe (`TRAIN_BATCH_SIZE`,
+- `losses`: `discriminator_loss` and `generator_loss`, in NumPy, and
+  `cross_entropy`, the `keras.ops` loss of the training step.
+- `training`: the `GAN` model, its base `AdversarialModel`, and its recipe (`TRAIN_BATCH_SIZE`,
   `LEARNING_RATE`), and keeping the generator: `generator_path`,
   `save_generator`, `load_generator`, `load_or_train_generator`.
 - `callbacks`: `SampleGrid` and `GameCurves`, which watch training.
@@ -34,12 +37,13 @@ from course_utils.gan.images import (
     to_tanh_range,
     to_unit_range,
 )
-from course_utils.gan.losses import discriminator_loss, generator_loss
+from course_utils.gan.losses import cross_entropy, discriminator_loss, generator_loss
 from course_utils.gan.models import IMAGE_SHAPE, LATENT_DIM, build_discriminator, build_generator
 from course_utils.gan.training import (
     GAN,
     LEARNING_RATE,
     TRAIN_BATCH_SIZE,
+    AdversarialModel,
     generator_path,
     load_generator,
     load_or_train_generator,
@@ -48,6 +52,7 @@ from course_utils.gan.training import (
 
 __all__ = [
     "GAN",
+    "AdversarialModel",
     "IMAGE_SHAPE",
     "LATENT_DIM",
     "LEARNING_RATE",
@@ -57,6 +62,7 @@ __all__ = [
     "build_discriminator",
     "build_generator",
     "check_real_images",
+    "cross_entropy",
     "discriminator_loss",
     "generate",
     "generator_loss",

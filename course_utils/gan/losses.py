@@ -1,12 +1,15 @@
-"""The GAN's two losses, in NumPy, on the probabilities the discriminator outputs.
+"""The GAN's two losses, on the probabilities the discriminator outputs.
 
     discriminator_loss(real_scores, fake_scores)   # -mean(ln D(x)) - mean(ln(1 - D(G(z))))
     generator_loss(fake_scores)                    # the non-saturating mean(-ln D(G(z)))
+    cross_entropy(1.0, scores)                     # the same, inside the training step
 
-These are the formulas the notebook teaches and the exercises check; `training.GAN`
-computes the same two numbers with `keras.ops` inside its `train_step`.
+The first two are NumPy: the formulas the notebook teaches and the exercises
+check. `training.GAN.game_step` computes the same two numbers with
+`cross_entropy`, in `keras.ops`, with a gradient that lives on where D is sure.
 """
 
+import keras
 import numpy as np
 
 from course_utils import checks
@@ -72,6 +75,43 @@ def generator_loss(fake_scores):
     0.6931
     """
     return float(_binary_cross_entropy(1.0, _check_scores(fake_scores, "fake_scores")))
+
+
+def cross_entropy(target, scores):
+    """The mean binary cross-entropy of D's `scores` (probabilities) against the label `target`.
+
+    `-mean(target ln s + (1 - target) ln(1 - s))`, in `keras.ops`, for the
+    training step. On TensorFlow Keras' sigmoid keeps its logits beside the
+    scores, and the loss is computed from them, exactly. Elsewhere the scores
+    are clipped to [1e-30, 1 - 1e-7]: `keras.ops.binary_crossentropy` clips at
+    1e-7, where its gradient is 0, so once D scored every fake below 1e-7,
+    -ln D(G(z)) would tell G nothing and G would never learn again (a PyTorch
+    run of the full profile did that from its first steps). Float32 still
+    holds 1e-30: the gradient of -ln D(G(z)) lives on until D's logit for the
+    fakes falls below about -69.
+
+    Args:
+        target: the label, a number: 1 for "real", 0 for "generated".
+        scores: D's outputs, a tensor of probabilities.
+
+    Returns:
+        A scalar tensor.
+
+    >>> round(float(cross_entropy(1.0, np.array([0.5, 0.5], "float32"))), 4)  # ln 2
+    0.6931
+    """
+    logits = getattr(scores, "_keras_logits", None)
+    if logits is not None:
+        return keras.ops.mean(
+            keras.ops.binary_crossentropy(
+                keras.ops.full_like(logits, target), logits, from_logits=True
+            )
+        )
+    p = keras.ops.clip(scores, _SMALLEST_SCORE, 1.0 - 1e-7)
+    return -keras.ops.mean(target * keras.ops.log(p) + (1.0 - target) * keras.ops.log(1.0 - p))
+
+
+_SMALLEST_SCORE = 1e-30
 
 
 def check_label_smoothing(label_smoothing, fix=""):

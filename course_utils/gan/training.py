@@ -3,13 +3,15 @@
     model = GAN(build_generator(), build_discriminator())
     model.compile()                                   # the course's recipe: Adam 8e-4, beta_1 0.5
     model.fit(to_tanh_range(images), epochs=2, batch_size=TRAIN_BATCH_SIZE)
-    save_generator(model.ema_generator, epochs=2)     # build/models/gan_generator.<backend>.keras
+    save_generator(model.ema_generator, epochs=2)     # models/gan_generator.<backend>.keras
     generator, note = load_or_train_generator()       # in a later notebook
 
-`GAN` is a `keras.Model` whose own `train_step` makes both moves of the game: it runs
-compiled inside `fit()`, shows Keras' progress bar and works with callbacks, on
-TensorFlow, JAX and PyTorch alike. Its gradients come from
-`backend.value_and_gradients` (a gradient tape, `jax.value_and_grad` or autograd).
+`GAN.game_step` is the game: one move of each player on a batch of real images,
+written once with `keras.ops`, `keras.random` and `backend.value_and_gradients`.
+Notebook 06 writes the same class in a cell (a test holds the two copies together).
+`AdversarialModel`, its base, is the plumbing: the two optimizers, the metrics, the
+moving average of the generator, and a `train_step` that runs `game_step` inside
+`fit()` on TensorFlow, JAX and PyTorch alike.
 """
 
 import pathlib
@@ -20,33 +22,37 @@ import numpy as np
 
 from course_utils import backend, checks, config, curriculum, data, saving
 from course_utils.gan.images import check_real_images, to_tanh_range
-from course_utils.gan.losses import check_label_smoothing
+from course_utils.gan.losses import check_label_smoothing, cross_entropy
 from course_utils.gan.models import build_discriminator, build_generator
 
-# The course's recipe, measured in notebook 06 (section 8): small batches and a high
-# learning rate for both networks, sampling from the moving average of the generator.
+# The course's recipe (notebook 06, section 5): small batches and a high learning rate
+# for both networks, sampling from the moving average of the generator.
 TRAIN_BATCH_SIZE = 32
 LEARNING_RATE = 8e-4
-# What `train_step` logs, and `callbacks.GameCurves` records.
+# What `game_step` logs, and `callbacks.GameCurves` records.
 METRICS = ("d_loss", "g_loss", "D(x)", "D(G(z))")
-GENERATOR_NAME = "gan_generator"  # the saved generator's name under build/models/
+GENERATOR_NAME = "gan_generator"  # the saved generator's name in the build folder's models/
 
 
-class GAN(keras.Model):
-    """Trains a generator and a discriminator against each other with `fit()`.
+class AdversarialModel(keras.Model):
+    """A generator and a discriminator in one `keras.Model`, for `fit()` to train.
 
-    Each `train_step` makes two moves on one batch of real images:
+    The plumbing of a GAN; a subclass writes the game itself, `game_step(real)`,
+    which `fit()` calls on every batch of real images (see `GAN`). This class
+    gives it:
 
-    1. the discriminator: generate a batch, score real and generated images,
-       and descend `discriminator_loss` (real -> 1, or `1 - label_smoothing`;
-       fake -> 0);
-    2. the generator: generate a fresh batch and descend `generator_loss`,
-       the non-saturating `mean(-ln D(G(z)))`, through the discriminator.
-
-    After each generator step, `ema_generator` (a copy of the generator)
-    moves its weights a small step towards the generator's: an exponential
-    moving average, `w_ema <- decay * w_ema + (1 - decay) * w`. It smooths out
-    the oscillation of adversarial training; sample from it.
+    - `generator`, `discriminator`, `latent_dim` and `seed_generator` (the seed
+      of the noise the step draws);
+    - `compile(...)`: `discriminator_optimizer`, `generator_optimizer` and
+      `label_smoothing`;
+    - `update_moving_average()`: moves `ema_generator`, a copy of the generator,
+      a small step towards it, `w_ema <- decay * w_ema + (1 - decay) * w`, with
+      `decay = min(ema_decay, (1 + t) / (10 + t))` after optimizer step t;
+    - `update_metrics(values)`: the running means that `fit()` shows;
+    - `train_step`, which runs `game_step` on each backend: on JAX, whose
+      compiled step cannot change anything outside it, inside a
+      `keras.StatelessScope` over the values `fit()` passes in
+      (`backend.train_step`).
 
     The real images are the `x` given to `fit` (labels, if any, are ignored),
     float32 of shape `(n, 28, 28, 1)` scaled to [-1, 1] with `to_tanh_range`.
@@ -55,7 +61,7 @@ class GAN(keras.Model):
         generator: a model from `build_generator` (or any z -> image model).
         discriminator: a model from `build_discriminator`.
         ema_decay: the moving average's decay, in [0, 1); 0 copies the weights.
-        seed: seed of the noise drawn inside `train_step`.
+        seed: seed of the noise drawn inside `game_step`.
 
     Raises:
         RuntimeError: if the Keras backend has no gradient helper (see
@@ -143,103 +149,105 @@ class GAN(keras.Model):
     def train_step(self, *args):
         # One body for the three backends: on JAX, backend.train_step runs it on the
         # values fit() passes in and hands back the new ones (see its docstring).
-        return backend.train_step(self, args, self.game_step)
+        return backend.train_step(self, args, self._step)
 
-    def game_step(self, data):
-        """One move of each player on one batch of real images; returns the logs."""
+    def _step(self, data):
         real = data[0] if isinstance(data, (tuple, list)) else data  # fit(x): x is the batch
-        batch = keras.ops.shape(real)[0]
-        # 1. The discriminator: real -> 1 (or 1 - smoothing), generated -> 0.
-        noise = keras.random.normal((batch, self.latent_dim), seed=self.seed_generator)
-        # The fakes are made outside D's loss: this step needs no gradient through G.
-        fake = self.generator(noise, training=True)
+        return self.game_step(real)
 
-        def discriminator_loss():
-            # One call of D on the real and the generated images, then split in two.
-            both = self.discriminator(keras.ops.concatenate([real, fake], 0), training=True)
-            on_real, on_fake = both[:batch], both[batch:]
-            # L_D: the mean over the real images plus the mean over the fakes.
-            loss = _keras_bce(1.0 - self.label_smoothing, on_real) + _keras_bce(0.0, on_fake)
-            return loss, (on_real, on_fake)  # the scores come back too, for the metrics
-
-        weights = self.discriminator.trainable_weights  # D's weights only
-        # Run the loss, recording its operations, and differentiate it (a gradient tape).
-        (d_loss, (on_real, on_fake)), gradients = backend.value_and_gradients(
-            discriminator_loss, weights, has_aux=True
+    def game_step(self, real):
+        """One move of each player on a batch of real images; returns the logs."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must define game_step(self, real), the moves of one "
+            "batch; see gan.GAN.game_step."
         )
-        self.discriminator_optimizer.apply(gradients, weights)  # one Adam step of D
-        # 2. The generator: make D score fresh fakes as real, -ln D(G(z)).
-        noise = keras.random.normal((batch, self.latent_dim), seed=self.seed_generator)
 
-        def generator_loss():
-            # From z through G and then D: the gradient flows back through D into G.
-            generated = self.discriminator(self.generator(noise, training=True), training=True)
-            return _keras_bce(1.0, generated)  # L_G, the non-saturating loss
-
-        weights = self.generator.trainable_weights  # G's weights only: D does not move here
-        g_loss, gradients = backend.value_and_gradients(generator_loss, weights)
-        self.generator_optimizer.apply(gradients, weights)  # one Adam step of G
-        # 3. The moving average of the generator's weights (faster decay at first).
+    def update_moving_average(self):
+        """Moves each weight of `ema_generator` towards the generator's (faster at first)."""
         step = keras.ops.cast(self.generator_optimizer.iterations, "float32")
         decay = keras.ops.minimum(self.ema_decay, (1.0 + step) / (10.0 + step))
+        # All of G's weights, BatchNorm's moving statistics too.
         for average, weight in zip(self.ema_generator.weights, self.generator.weights):
             average.assign(decay * average + (1.0 - decay) * weight)
-        # What fit() shows: the running mean of each number over the epoch.
-        values = {
-            "d_loss": d_loss,
-            "g_loss": g_loss,
-            "D(x)": keras.ops.mean(on_real),
-            "D(G(z))": keras.ops.mean(on_fake),
-        }
+
+    def update_metrics(self, values):
+        """Adds `values` (a dict by name of `METRICS`) to the running means; returns the logs."""
         for name, value in values.items():
             self.trackers[name].update_state(value)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
 
-def _keras_bce(target, scores):
-    """The mean binary cross-entropy of D's `scores` against `target`, with a gradient to the end.
+class GAN(AdversarialModel):
+    """A generator and a discriminator that `fit()` trains against each other."""
 
-    On TensorFlow Keras' sigmoid keeps its logits beside the scores and the
-    loss is computed from them, exactly. Elsewhere `keras.ops.binary_crossentropy`
-    clips the scores to [1e-7, 1 - 1e-7], where its gradient is 0: once D scores
-    every fake below 1e-7, -ln D(G(z)) tells G nothing, and G never learns again
-    (a PyTorch run of the full profile did that from its first steps). So the
-    scores are clipped only at 1e-30, which float32 still holds: the gradient
-    of -ln D(G(z)) lives on until D's logit for the fakes falls below about -69.
-    """
-    logits = getattr(scores, "_keras_logits", None)
-    if logits is not None:
-        return keras.ops.mean(
-            keras.ops.binary_crossentropy(
-                keras.ops.full_like(logits, target), logits, from_logits=True
-            )
+    def game_step(self, real):
+        """One move of each player on a batch of real images in [-1, 1]; returns the logs."""
+        batch = keras.ops.shape(real)[0]
+        # 1. D's move: real images -> 1 (or 1 - label smoothing), generated ones -> 0.
+        noise = keras.random.normal((batch, self.latent_dim), seed=self.seed_generator)
+        fake = self.generator(noise, training=True)  # made outside the loss: no gradient to G
+
+        def discriminator_loss():
+            # One call of D on the real and the generated images, then split in two.
+            scores = self.discriminator(keras.ops.concatenate([real, fake], 0), training=True)
+            on_real, on_fake = scores[:batch], scores[batch:]
+            loss = cross_entropy(1.0 - self.label_smoothing, on_real) + cross_entropy(0.0, on_fake)
+            return loss, (on_real, on_fake)  # L_D, and the scores for the metrics
+
+        weights = self.discriminator.trainable_weights  # D's weights only
+        (d_loss, (on_real, on_fake)), gradients = backend.value_and_gradients(
+            discriminator_loss, weights, has_aux=True
         )
-    p = keras.ops.clip(scores, _SMALLEST_SCORE, 1.0 - 1e-7)
-    return -keras.ops.mean(target * keras.ops.log(p) + (1.0 - target) * keras.ops.log(1.0 - p))
+        self.discriminator_optimizer.apply(gradients, weights)  # one Adam step of D
 
+        # 2. G's move: fresh z, and D should score the fakes as real.
+        noise = keras.random.normal((batch, self.latent_dim), seed=self.seed_generator)
 
-_SMALLEST_SCORE = 1e-30
+        def generator_loss():
+            # From z through G and then D: the gradient flows back through D into G.
+            scores = self.discriminator(self.generator(noise, training=True), training=True)
+            return cross_entropy(1.0, scores)  # L_G, the non-saturating loss
+
+        weights = self.generator.trainable_weights  # G's weights only: D does not move here
+        g_loss, gradients = backend.value_and_gradients(generator_loss, weights)
+        self.generator_optimizer.apply(gradients, weights)  # one Adam step of G
+
+        # 3. The moving average of G's weights, and the numbers fit() shows.
+        self.update_moving_average()
+        logs = {
+            "d_loss": d_loss,
+            "g_loss": g_loss,
+            "D(x)": keras.ops.mean(on_real),
+            "D(G(z))": keras.ops.mean(on_fake),
+        }
+        return self.update_metrics(logs)
 
 
 # --- keeping the generator ----------------------------------------------------------------
 
 
 def generator_path():
-    """Where notebook 06 saves its generator: `build/models/gan_generator.<backend>.keras`.
+    """Where notebook 06 saves its generator: `models/gan_generator.<backend>.keras`.
 
-    In the fast profile `gan_generator.fast.<backend>.keras`, so a quick run never
-    replaces a generator trained for real (see `config.model_path`).
+    In the build folder (`config.build_dir()`: `COURSE_BUILD_DIR`, or `build/`
+    at the course's root). In the fast profile `gan_generator.fast.<backend>.keras`,
+    so a quick run never replaces a generator trained for real (see
+    `config.model_path`).
     """
     return saving.paths(GENERATOR_NAME)
 
 
 def save_generator(generator, path=None, **facts):
-    """Saves a trained generator (a plain Keras model) with a JSON note of facts.
+    """Saves a trained generator (a plain Keras model) with a JSON note of facts, and says where.
+
+    The model and its note are each written atomically (`saving.write_atomically`),
+    the note first, so a wrong fact costs no saving. The message names the file
+    from the build folder down, "models/gan_generator.jax.keras in the build
+    folder", whatever the build folder's own name and place (`COURSE_BUILD_DIR`).
 
     Args:
         generator: the model to keep, e.g. `gan.ema_generator`.
-        path: a `.keras` file; by default `generator_path()`, written
-            atomically by `saving.save`.
+        path: a `.keras` file; by default `generator_path()`.
         **facts: numbers worth keeping with it, e.g. `train_seconds=312.5, epochs=5`.
 
     Returns:
@@ -248,7 +256,25 @@ def save_generator(generator, path=None, **facts):
     Raises:
         ValueError: if `path` does not end in `.keras` or a fact is not a number.
     """
-    return saving.save(GENERATOR_NAME, generator, path=path, **facts)
+    where = generator_path() if path is None else pathlib.Path(path)
+    if where.suffix != ".keras":
+        raise ValueError(
+            "`path` must end in .keras (the Keras 3 model format); received "
+            f"{str(path)!r}. E.g. save_generator(generator, path='generator.keras')."
+        )
+    saving.write_note(saving.note_path(GENERATOR_NAME, path), **facts)
+    saving.write_atomically(where, generator.save)
+    print(f"saved the generator as {_described(where)}")
+    return where
+
+
+def _described(path):
+    """`models/<file> in the build folder`, or the file's name when it is elsewhere."""
+    try:
+        inside = path.resolve().relative_to(config.build_dir().resolve())
+    except ValueError:
+        return path.name
+    return f"{inside.as_posix()} in the build folder"
 
 
 def load_generator(path=None):

@@ -28,8 +28,10 @@ What lives where (every public name is importable from here,
   and `deletion_order`;
 - `randomization`: `randomization_check` (a `RandomizationResult`),
   `spearman`, `rank`, `layers_with_weights`;
-- `figures`: `plot_attribution_maps`, `plot_deletion_curves`,
-  `plot_randomization`.
+- `kernels`: `kernel_cosine` (how alike two kernels are) and
+  `chance_cosine` (how alike the best of random kernels gets);
+- `figures`: `plot_kernel_matches`, `plot_occlusion`,
+  `plot_attribution_maps`, `plot_deletion_curves`, `plot_randomization`.
 """
 
 from course_utils.interpretation.attributions import (
@@ -49,8 +51,11 @@ from course_utils.interpretation.faithfulness import (
 from course_utils.interpretation.figures import (
     plot_attribution_maps,
     plot_deletion_curves,
+    plot_kernel_matches,
+    plot_occlusion,
     plot_randomization,
 )
+from course_utils.interpretation.kernels import chance_cosine, kernel_cosine
 from course_utils.interpretation.occlusion import (
     occlusion_attributions,
     occlusion_map,
@@ -76,6 +81,7 @@ __all__ = [
     "DeletionCurve",
     "RandomizationResult",
     "build_logit_model",
+    "chance_cosine",
     "class_probabilities",
     "class_scores",
     "deletion_curve",
@@ -83,6 +89,7 @@ __all__ = [
     "ends_in_softmax",
     "grad_cam",
     "integrated_gradients",
+    "kernel_cosine",
     "last_conv_layer_name",
     "layers_with_weights",
     "occlusion_attributions",
@@ -91,6 +98,8 @@ __all__ = [
     "occlusion_positions",
     "plot_attribution_maps",
     "plot_deletion_curves",
+    "plot_kernel_matches",
+    "plot_occlusion",
     "plot_randomization",
     "random_attributions",
     "randomization_check",

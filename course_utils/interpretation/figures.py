@@ -1,9 +1,10 @@
-"""The pictures of notebook 09: maps side by side, deletion curves, the randomization test.
+"""The pictures of notebook 09: kernels, maps side by side, deletion curves, the randomization test.
 
 Every function returns the matplotlib Figure and changes no global setting.
 """
 
 import matplotlib.pyplot as plt
+import matplotlib.ticker
 import numpy as np
 
 from course_utils import checks
@@ -16,11 +17,12 @@ from course_utils.softmax import check_class_names
 def plot_attribution_maps(images, maps, labels=None, class_names=None, size=1.6, title=None):
     """Shows each image next to its map by every method: one row per image.
 
-    Each map has its own colour scale (the methods' units differ): a map
-    with negative values (integrated gradients) is drawn red for positive,
-    blue for negative, white for zero, symmetric around 0; a non-negative map
-    from 0 (dark) to its largest value (bright). A map of
-    `(n, height, width, channels)` is summed over the channels first.
+    Each map has its own colour scale and its own colour bar (the methods'
+    units differ, and so do the images'): a map with negative values
+    (integrated gradients) is drawn red for positive, blue for negative,
+    white for zero, symmetric around 0; a non-negative map from 0 (dark) to
+    its largest value (bright). A map of `(n, height, width, channels)` is
+    summed over the channels first.
 
     Args:
         images: array of shape `(n, height, width)` or `(n, height, width, 1 or 3)`.
@@ -32,7 +34,8 @@ def plot_attribution_maps(images, maps, labels=None, class_names=None, size=1.6,
         title: optional title of the figure.
 
     Returns:
-        The matplotlib Figure, `n * (1 + len(maps))` axes.
+        The matplotlib Figure: `n * (1 + len(maps))` panels, row by row, then
+        one colour bar per map (`n * len(maps)` axes).
 
     Raises:
         ValueError: if `maps` is not a non-empty dict of maps that fit the images.
@@ -40,7 +43,7 @@ def plot_attribution_maps(images, maps, labels=None, class_names=None, size=1.6,
     >>> fig = plot_attribution_maps(np.zeros((2, 8, 8)), {"a": np.ones((2, 8, 8)),
     ...                             "b": np.zeros((2, 8, 8, 1))}, labels=[3, 4])
     >>> len(fig.axes), fig.axes[1].get_title()
-    (6, 'a')
+    (10, 'a')
     """
     pictures = _check_pictures(images)
     count, height, width = pictures.shape[:3]
@@ -60,9 +63,10 @@ def plot_attribution_maps(images, maps, labels=None, class_names=None, size=1.6,
     fig, axes = plt.subplots(
         count,
         columns,
-        figsize=(size * columns, size * count + (0.4 if title else 0)),
+        figsize=(1.3 * size * columns, size * count + (0.4 if title else 0)),
         squeeze=False,
     )
+    shown = []
     for row in range(count):
         ax = axes[row, 0]
         picture = pictures[row]
@@ -71,12 +75,7 @@ def plot_attribution_maps(images, maps, labels=None, class_names=None, size=1.6,
             ax.set_title(str(labels[row]), fontsize=9)
         for column, (name, values) in enumerate(checked.items(), start=1):
             ax = axes[row, column]
-            values = values[row]
-            largest = float(np.abs(values).max()) or 1.0
-            if values.min() < 0:
-                ax.imshow(values, cmap="bwr", vmin=-largest, vmax=largest)
-            else:
-                ax.imshow(values, cmap="inferno", vmin=0, vmax=largest)
+            shown.append((ax, _show_map(ax, values[row])))
             if row == 0:
                 ax.set_title(name, fontsize=9)
     for ax in axes.flat:
@@ -85,6 +84,110 @@ def plot_attribution_maps(images, maps, labels=None, class_names=None, size=1.6,
     if title:
         fig.suptitle(title)
     fig.tight_layout()
+    for ax, image in shown:
+        _colorbar(fig, ax, image)
+    return fig
+
+
+def plot_occlusion(image, drops, label=None, size=2.4):
+    """Shows an image beside its occlusion map, the map with a colour bar.
+
+    Args:
+        image: one image, `(height, width)` or `(height, width, 1 or 3)`.
+        drops: the map `occlusion_map` returns, one probability drop per
+            position of the square, `(rows, columns)`; red where hiding the
+            square lowers the probability, blue where it raises it.
+        label: optional title of the image.
+        size: inches per panel.
+
+    Returns:
+        The matplotlib Figure: the image, the map and the map's colour bar.
+
+    Raises:
+        ValueError: if `image` is not one image or `drops` is not 2D.
+
+    >>> fig = plot_occlusion(np.zeros((8, 8)), np.array([[0.5, -0.1], [0.0, 0.2]]), label="3")
+    >>> [ax.get_title() for ax in fig.axes]
+    ['3', 'probability drop, 2×2 positions', '']
+    """
+    picture = _check_pictures(np.asarray(image)[None])[0]
+    drops = arguments.as_numeric(drops, "drops").astype(np.float64)
+    if drops.ndim != 2 or min(drops.shape) < 1:
+        raise ValueError(
+            f"`drops` must be one 2D map (rows, columns) of square positions; received shape "
+            f"{drops.shape}. Pass what occlusion_map(model, image, class_index) returns."
+        )
+    fig, (left, right) = plt.subplots(1, 2, figsize=(2.3 * size, size + 0.3))
+    left.imshow(picture if picture.shape[-1] == 3 else picture[..., 0], cmap="gray")
+    left.set_title("" if label is None else str(label), fontsize=9)
+    shown = _show_map(right, drops, signed=True)
+    right.set_title(f"probability drop, {drops.shape[0]}×{drops.shape[1]} positions", fontsize=9)
+    for ax in (left, right):
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.tight_layout()
+    _colorbar(fig, right, shown)
+    return fig
+
+
+def plot_kernel_matches(hand_made, learned, matches, size=1.6):
+    """Shows hand-made kernels (top row) above the learned kernel most like each, with colour bars.
+
+    Args:
+        hand_made: dict from a name to a 2D kernel, e.g. from `convolution.KERNELS`.
+        learned: array `(count, height, width)` of learned kernels.
+        matches: dict from each name of `hand_made` to `(index, similarity)`:
+            the learned kernel shown below it and the number written above it.
+        size: inches per panel.
+
+    Returns:
+        The matplotlib Figure: `2 * len(hand_made)` panels, then one colour
+        bar per panel (each kernel on its own scale, symmetric around 0).
+
+    Raises:
+        ValueError: if `matches` does not give a learned kernel for every
+            hand-made one.
+
+    >>> fig = plot_kernel_matches({"edge": np.eye(3)}, -np.eye(3)[None], {"edge": (0, 1.0)})
+    >>> [ax.get_title() for ax in fig.axes]
+    ['edge', '#0, |cos| 1.00', '', '']
+    """
+    hand_made = checks.non_empty_dict(hand_made, "hand_made", "a non-empty dict {name: kernel}")
+    learned = arguments.as_numeric(learned, "learned").astype(np.float64)
+    if learned.ndim != 3 or not len(learned):
+        raise ValueError(
+            f"`learned` must be kernels (count, height, width); received shape {learned.shape}."
+        )
+    if (
+        not isinstance(matches, dict)
+        or set(matches) != set(hand_made)
+        or not all(
+            checks.is_integer(match[0]) and 0 <= match[0] < len(learned)
+            for match in matches.values()
+        )
+    ):
+        raise ValueError(
+            "`matches` must map every name of `hand_made` to (index of a learned kernel, "
+            f"similarity); received {matches!r:.200}."
+        )
+    columns = len(hand_made)
+    fig, axes = plt.subplots(2, columns, figsize=(1.35 * size * columns, 2 * size + 0.5))
+    axes = np.asarray(axes).reshape(2, columns)
+    shown = []
+    for column, (name, kernel) in enumerate(hand_made.items()):
+        index, similarity = matches[name]
+        top, bottom = axes[0, column], axes[1, column]
+        shown.append((top, _show_map(top, np.asarray(kernel, dtype=float), signed=True)))
+        shown.append((bottom, _show_map(bottom, learned[int(index)], signed=True)))
+        top.set_title(name, fontsize=9)
+        bottom.set_title(f"#{int(index)}, |cos| {float(similarity):.2f}", fontsize=9)
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle("hand-made kernels (top) and the most similar learned kernel (below)", fontsize=10)
+    fig.tight_layout()
+    for ax, image in shown:
+        _colorbar(fig, ax, image)
     return fig
 
 
@@ -201,6 +304,26 @@ def plot_randomization(results, title=None):
         ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def _show_map(ax, values, signed=None):
+    """Draws one map on its own scale: red-blue about 0 when signed, else dark to bright."""
+    largest = float(np.abs(values).max()) or 1.0
+    if signed or (signed is None and values.min() < 0):
+        return ax.imshow(values, cmap="bwr", vmin=-largest, vmax=largest)
+    return ax.imshow(values, cmap="inferno", vmin=0, vmax=largest)
+
+
+def _colorbar(fig, ax, image):
+    """Puts a slim colour bar right of `ax`, inside its panel, with a few small ticks."""
+    box = ax.get_position()
+    bar = fig.add_axes([box.x1 + 0.01 * box.width, box.y0, 0.07 * box.width, box.height])
+    colorbar = fig.colorbar(image, cax=bar)
+    colorbar.ax.tick_params(labelsize=6, length=2, pad=1)
+    colorbar.locator = matplotlib.ticker.MaxNLocator(nbins=3)
+    colorbar.formatter = matplotlib.ticker.FormatStrFormatter("%.2g")
+    colorbar.update_ticks()
+    return colorbar
 
 
 def _check_pictures(images):

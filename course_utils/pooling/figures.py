@@ -4,6 +4,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from course_utils.convolution.arguments import as_numeric, int_pair
+from course_utils.convolution.figures import plot_maps
 from course_utils.pooling.backward import avg_pool2d_backward_naive, max_pool2d_backward_naive
 from course_utils.pooling.ops import avg_pool2d_naive, max_pool2d_naive
 
@@ -176,6 +177,59 @@ def plot_shift_tolerance(shifts, changes, title=None):
         ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def plot_shift_example(images, features, pooled, changes=None, feature_name="feature map"):
+    """Shows a digit and its shifted copy, a feature map of each, and its max-pooled version.
+
+    Three rows: the originals, the shifted versions, and the differences
+    (shifted minus original, red where the shifted one has more, with colour
+    bars); the two feature differences share one colour scale, so their sizes
+    compare.
+
+    Args:
+        images: `(2, height, width)`: the digit and the shifted digit.
+        features: `(2, h, w)`: one feature map of each.
+        pooled: `(2, h', w')`: the same feature map, pooled.
+        changes: optional `(before, after)`: the relative change of the
+            features before and after pooling, written into the titles.
+        feature_name: the title of the feature maps.
+
+    Returns:
+        The matplotlib Figure.
+
+    Raises:
+        ValueError: if an array does not hold two 2D maps.
+
+    >>> fig = plot_shift_example(np.eye(4)[None].repeat(2, 0), np.ones((2, 4, 4)),
+    ...                          np.ones((2, 2, 2)), changes=(0.7, 0.5))
+    >>> fig.axes[7].get_title()
+    'difference (70%)'
+    """
+    arrays = []
+    for name, value in (("images", images), ("features", features), ("pooled", pooled)):
+        array = as_numeric(value, name).astype(np.float64)
+        if array.ndim != 3 or len(array) != 2:
+            raise ValueError(
+                f"`{name}` must hold two 2D maps, (2, height, width): the original and the "
+                f"shifted one; received shape {array.shape}."
+            )
+        arrays.append(array)
+    differences = [array[1] - array[0] for array in arrays]
+    labels = ["", ""] if changes is None else [f" ({change:.0%})" for change in changes]
+    titles = ["digit", feature_name, "max pooled"]
+    titles += ["shifted 1 pixel right", feature_name, "max pooled"]
+    titles += ["difference", f"difference{labels[0]}", f"difference{labels[1]}"]
+    limit = float(np.abs(differences[1]).max()) or 1.0  # one scale for both feature differences
+    return plot_maps(
+        [array[0] for array in arrays] + [array[1] for array in arrays] + differences,
+        titles,
+        signed=[False] * 6 + [True] * 3,
+        ncols=3,
+        size=2.4,
+        signed_limit=[None] * 7 + [limit, limit],
+        colorbar=True,
+    )
 
 
 def _check_grid(grid, pool_size):

@@ -14,7 +14,8 @@ What lives where:
 
 - `scenes.py`: `make_digit_scenes`, `digit_pool` (the MNIST digits of each
   split), and the classes: `NUM_CLASSES`, `CLASS_NAMES`.
-- `models.py`: `build_unet` and `predict_masks`.
+- `models.py`: `conv_block` and `build_unet` (notebook 05 writes both in its
+  cells; these are the tested copies) and `predict_masks`.
 - `losses.py`: `pixel_cross_entropy`, the loss the U-Net trains on.
 - `metrics.py`: `pixel_accuracy`, `iou`, `dice`, `per_class_iou`, `mean_iou`,
   `per_class_dice`, `mean_dice`, `scene_iou`, `confusion_matrix` (notebook 04's
@@ -48,7 +49,7 @@ from course_utils.segmentation.metrics import (
     pixel_accuracy,
     scene_iou,
 )
-from course_utils.segmentation.models import build_unet, predict_masks
+from course_utils.segmentation.models import build_unet, conv_block, predict_masks
 from course_utils.segmentation.scenes import (
     CLASS_NAMES,
     DIGIT_SIZE,
@@ -77,6 +78,7 @@ __all__ = [
     "check_masks",
     "colorize_masks",
     "confusion_matrix",
+    "conv_block",
     "dice",
     "digit_pool",
     "iou",

@@ -14,7 +14,7 @@ from course_utils import checks, data
 DIGIT_SIZE = 28  # MNIST images are 28x28
 NUM_CLASSES = 11  # background + the ten digits
 CLASS_NAMES = ("background", *data.MNIST_CLASSES)
-INK_THRESHOLD = 128  # a pixel belongs to a digit where its ink is at least half dark
+INK_THRESHOLD = 128  # a digit's pixel where it is at least half bright (MNIST: white on black)
 SCENE_SPLITS = ("train", "validation", "test")
 VALIDATION_DIGITS = 6_000  # MNIST training digits kept apart for the "validation" split
 PLACEMENT_TRIES = 50
@@ -28,8 +28,9 @@ def make_digit_scenes(n, split="train", size=64, max_digits=3, seed=0):
     overlap: the bounding boxes of their ink keep at least one pixel of
     background between them (a scene where random positions keep colliding is
     laid out on a grid instead, one digit per cell), so every pixel belongs to
-    at most one digit. A pixel is labelled with its digit's class where that
-    digit's ink is at least half dark (`INK_THRESHOLD`), else background.
+    at most one digit. MNIST draws white ink on black: a pixel is labelled with
+    its digit's class where it is at least half bright (`INK_THRESHOLD`, 128 of
+    255), else background.
 
     The digits come from one split of MNIST only, so scenes of different splits
     never share a digit image: `"train"` uses the MNIST training images except

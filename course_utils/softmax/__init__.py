@@ -19,8 +19,8 @@ What lives where (every public name is importable from here, `softmax.sgd_step(.
   `check_num_classes`, `check_class_names`);
 - `figures`: `plot_learning_rates`, `plot_weight_templates`, `plot_predictions`.
 
-The code's `x @ W + b` is the document's `Wx + b` with x a row vector: its W
-of shape `(784, 10)` is the transpose of the document's.
+The code's `x @ W + b` is the textbook's `Wx + b` with x a row vector: its W
+of shape `(784, 10)` is the transpose of the textbook's.
 """
 
 from course_utils.softmax.classifier import (

@@ -1,51 +1,44 @@
-"""The classifier y = softmax(Wx + b) as a Keras model, and the checks of its arguments."""
+"""The classifier y = softmax(Wx + b) as a Keras model, and the checks of its arguments.
+
+    model = build_softmax_classifier((28, 28, 1), 10)   # compiled, 784 * 10 + 10 parameters
+
+Notebook 03 writes `build_softmax_classifier` in a cell of its own, as the lesson;
+this is the tested copy of the same text. `Flatten` turns each image into a vector
+x of `height * width * channels` numbers and one `Dense` layer computes softmax(xW +
+b) (Keras stores W as `(inputs, num_classes)`: each column is one class's
+template). W starts at zero (b always does): a linear classifier has no symmetry to
+break, so every class starts at probability `1 / num_classes`, a loss of exactly
+`ln(num_classes)`, and a picture of W shows only what training put there. The
+package's copy checks its arguments first (`with_checked_arguments`): a malformed
+`input_shape` or a `num_classes` below 2 raises `ValueError`.
+
+>>> build_softmax_classifier((28, 28, 1), 10).count_params()  # 784 * 10 + 10
+7850
+"""
+
+import functools
+
+import keras
 
 from course_utils import checks
 
 
-def build_softmax_classifier(input_shape=(28, 28, 1), num_classes=10):
-    """Builds the linear classifier y = softmax(Wx + b) as a compiled Keras model.
+def with_checked_arguments(check_shape):
+    """A decorator: the builder checks `input_shape` (with `check_shape`) and `num_classes`.
 
-    `Flatten` turns each image into a vector x of `height * width * channels`
-    numbers; one `Dense` layer computes `xW + b` (Keras stores W as
-    `(inputs, num_classes)`, so each column is one class's template) and
-    applies softmax. Nothing more: no hidden layer. It is compiled like the
-    course's CNN: Adam, sparse categorical cross-entropy, accuracy.
-
-    W starts at zero (b always does): a linear classifier has no symmetry to
-    break, so every class starts at probability `1 / num_classes` (a loss of
-    exactly `ln(num_classes)`), and a picture of W shows only what training
-    put there; pixels that are blank in every image keep weight 0.
-
-    Args:
-        input_shape: shape of one example, e.g. `(28, 28, 1)` for MNIST.
-        num_classes: number of classes, at least 2.
-
-    Returns:
-        A compiled `keras.Sequential` with `prod(input_shape) * num_classes +
-        num_classes` parameters.
-
-    Raises:
-        ValueError: if `input_shape` is not a tuple of positive integers or
-            `num_classes` is not an integer of at least 2.
-
-    >>> build_softmax_classifier((28, 28, 1), 10).count_params()  # 784 * 10 + 10
-    7850
+    A notebook's copy of a builder is the lesson and has no checks; the package's
+    copy, which later notebooks and the tests call, says what is wrong in the
+    course's words before Keras would fail with its own.
     """
-    input_shape = check_input_shape(input_shape)
-    num_classes = check_num_classes(num_classes)
-    import keras  # imported here: importing this module should stay fast
 
-    model = keras.Sequential(
-        [
-            keras.Input(shape=input_shape),
-            keras.layers.Flatten(),
-            keras.layers.Dense(num_classes, activation="softmax", kernel_initializer="zeros"),
-        ],
-        name="softmax_classifier",
-    )
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
+    def decorate(build):
+        @functools.wraps(build)
+        def checked(input_shape=(28, 28, 1), num_classes=10):
+            return build(check_shape(input_shape), check_num_classes(num_classes))
+
+        return checked
+
+    return decorate
 
 
 def check_input_shape(input_shape, ndim=None):
@@ -112,3 +105,18 @@ def check_class_names(class_names, num_classes):
             "pass one name per class, or none."
         )
     return names
+
+
+@with_checked_arguments(check_input_shape)
+def build_softmax_classifier(input_shape=(28, 28, 1), num_classes=10):
+    """The linear classifier y = softmax(xW + b), W and b starting at zero, compiled."""
+    model = keras.Sequential(
+        [
+            keras.Input(shape=input_shape),
+            keras.layers.Flatten(),
+            keras.layers.Dense(num_classes, activation="softmax", kernel_initializer="zeros"),
+        ],
+        name="softmax_classifier",
+    )
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model

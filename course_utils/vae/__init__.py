@@ -20,10 +20,11 @@ the negative ELBO.
 What lives where (every name below is also available as `vae.<name>`):
 
 - `data`: `binarize`, `load_binarized_mnist`, `IMAGE_SHAPE`, `BINARIZE_THRESHOLD`.
-- `losses`: `reparameterize`, `kl_divergence`, `reconstruction_loss` (NumPy),
-  and their `keras.ops` twins that the model trains with.
+- `losses`: `kl_divergence` and `reconstruction_loss` in `keras.ops` (the model
+  trains with them; notebook 07 writes them in its cells), `reparameterize` (NumPy).
 - `layers`: `Sampling`, the reparameterization trick as a Keras layer.
-- `models`: `build_encoder`, `build_decoder`, `build_autoencoder`, `VAE`, `build_vae`.
+- `models`: `build_encoder`, `build_decoder`, `VAE` (notebook 07 writes them in
+  its cells), `build_autoencoder`, `build_vae`.
 - `sampling`: `evaluate_elbo`, `encode`, `decode`, `reconstruct`,
   `ink_overlap`, `sample_images`, `interpolate`.
 - `figures`: `plot_elbo_history`, `plot_latent_space`, `plot_manifold`,

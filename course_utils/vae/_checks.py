@@ -99,27 +99,6 @@ def pair_shapes(input_shape):
     return mean_shape, log_var_shape
 
 
-def parts(encoder, decoder):
-    """Returns the latent size an encoder and a decoder share, or raises if they do not fit."""
-    outputs = getattr(encoder, "outputs", None)
-    inputs = getattr(decoder, "inputs", None)
-    if not outputs or len(outputs) != 2 or not inputs or len(inputs) != 1:
-        raise ValueError(
-            "`encoder` must be a functional model with two outputs, [mean, log_var], and "
-            "`decoder` one with a single input z; received "
-            f"{type(encoder).__name__} and {type(decoder).__name__}. Build them with "
-            "build_encoder(latent_dim) and build_decoder(latent_dim)."
-        )
-    mean_shape, log_var_shape = (tuple(output.shape) for output in outputs)
-    size = inputs[0].shape[-1]
-    if mean_shape != log_var_shape or mean_shape[-1] != size:
-        raise ValueError(
-            f"the encoder's mean {mean_shape} and log_var {log_var_shape} must both have the "
-            f"decoder's latent size {size}; build both parts with the same latent_dim."
-        )
-    return int(size)
-
-
 def vae_parts(model):
     """Returns a VAE's `(encoder, decoder_logits)`, or raises for anything else."""
     encoder = getattr(model, "encoder", None)
@@ -145,14 +124,3 @@ def model_images(images, model):
             f"{array.shape}. For one image use images[None]."
         )
     return array.astype(np.float32)
-
-
-def fit_images(images, name):
-    """Raises if NumPy images given to `VAE.fit` or `evaluate` leave [0, 1]."""
-    if isinstance(images, np.ndarray) and images.size:
-        if images.min() < 0 or images.max() > 1:
-            raise ValueError(
-                f"`{name}` must hold images with values in [0, 1] for the Bernoulli "
-                f"likelihood; received dtype {images.dtype} with values from {images.min()} "
-                f"to {images.max()}. Use load_binarized_mnist(...) or binarize(images)."
-            )

@@ -13,6 +13,7 @@ NumPy arrays.
 """
 
 import numpy as np
+from keras import ops
 
 from course_utils import checks, inference
 from course_utils.vae import _checks
@@ -59,13 +60,15 @@ def evaluate_elbo(model, images, draws=5, batch_size=inference.BATCH_SIZE, seed=
     mean, log_var = (
         part.astype(np.float64) for part in inference.run_in_batches(encoder, images, batch_size)
     )
-    kl = kl_divergence(mean, log_var)
+    kl = ops.convert_to_numpy(kl_divergence(mean, log_var))
     rng = np.random.default_rng(seed)
     log_likelihood = np.zeros(len(images))
     for _ in range(draws):
         z = reparameterize(mean, log_var, rng.standard_normal(mean.shape)).astype(np.float32)
         logits = inference.run_in_batches(decoder_logits, z, batch_size)[0]
-        log_likelihood -= reconstruction_loss(images, logits.astype(np.float64))
+        log_likelihood -= ops.convert_to_numpy(
+            reconstruction_loss(images, logits.astype(np.float64))
+        )
     return float(np.mean(log_likelihood / draws - kl))
 
 

@@ -73,3 +73,43 @@ def test_confusion_matrix_counts_arrays_of_any_shape_entry_by_entry(shape, k):
     assert got.dtype == np.int64
     with pytest.raises(ValueError, match="`predictions` must be integer"):
         classification.confusion_matrix(labels, predictions.astype(float), num_classes=k)
+
+
+def test_most_confused_on_a_seed_cnn_like_matrix():
+    labels = np.repeat(np.arange(10), 50)
+    predictions = labels.copy()
+    predictions[:7] = 6  # seven 0s read as 6
+    predictions[200:203] = 7  # three 4s read as 7
+    predictions[450:455] = 4  # five 9s read as 4
+    matrix = classification.confusion_matrix(labels, predictions, num_classes=10)
+    assert classification.most_confused(matrix) == [(0, 6), (9, 4), (4, 7)]
+    assert classification.most_confused(matrix, count=1) == [(0, 6)]
+
+
+def test_most_confused_reads_the_largest_mistakes_first():
+    matrix = np.array([[50, 7, 1], [2, 40, 9], [0, 3, 61]])
+    assert classification.most_confused(matrix, count=2) == [(1, 2), (0, 1)]
+    assert classification.most_confused(matrix, count=10) == [
+        (1, 2),
+        (0, 1),
+        (2, 1),
+        (1, 0),
+        (0, 2),
+    ]
+    assert classification.most_confused(np.diag([3, 4])) == []
+    tied = np.array([[9, 2, 2], [2, 9, 0], [0, 0, 9]])
+    assert classification.most_confused(tied, count=2) == [(0, 1), (0, 2)]  # in matrix order
+
+
+@pytest.mark.parametrize(
+    "matrix, count, match",
+    [
+        (np.ones((2, 3), dtype=int), 1, "square 2D array"),
+        (np.array([[1, -1], [0, 2]]), 1, "non-negative integer counts"),
+        (np.array([[1.5, 0.0], [0.0, 2.0]]), 1, "integer counts"),
+        (np.ones((3, 3), dtype=int), 0, "count"),
+    ],
+)
+def test_most_confused_rejects_bad_arguments(matrix, count, match):
+    with pytest.raises(ValueError, match=match):
+        classification.most_confused(matrix, count=count)

@@ -10,7 +10,7 @@ from course_utils import classification
 
 
 def document_model():
-    """The document's code, as written (minus fit)."""
+    """The source document's code, as written (minus fit)."""
     from keras import layers, models
 
     with warnings.catch_warnings():
@@ -28,7 +28,7 @@ def document_model():
     return model
 
 
-def test_seed_cnn_is_the_documents_model():
+def test_seed_cnn_is_the_source_documents_model():
     model = classification.build_seed_cnn()
     reference = document_model()
     assert model.count_params() == classification.SEED_CNN_PARAMS == 93_322
@@ -43,7 +43,7 @@ def test_seed_cnn_is_the_documents_model():
         assert ours == document
     assert isinstance(model.optimizer, keras.optimizers.Adam)
     assert model.loss == reference.loss == "sparse_categorical_crossentropy"
-    # Same architecture: with the document model's weights it gives the same outputs.
+    # Same architecture: with the source document model's weights, the same outputs.
     model.set_weights(reference.get_weights())
     images = np.random.default_rng(0).random((4, 28, 28, 1)).astype("float32")
     np.testing.assert_allclose(
@@ -96,6 +96,17 @@ def test_count_conv2d_params_matches_keras(kernel_size, in_channels, filters):
 def test_count_conv2d_params_rejects_bad_sizes(args):
     with pytest.raises(ValueError, match=r"positive integers.*count_conv2d_params\(3, 1, 32\)"):
         classification.count_conv2d_params(*args)
+
+
+def test_the_checked_builder_is_the_lesson_with_checks_in_front():
+    """The package's copy checks its arguments, then runs the text notebook 04 shows."""
+    assert classification.build_seed_cnn.__name__ == "build_seed_cnn"
+    lesson = classification.build_seed_cnn.__wrapped__
+    model = lesson((20, 30, 2), 3)
+    assert model.compute_output_shape((None, 20, 30, 2)) == (None, 3)
+    assert classification.layer_table(model) == classification.layer_table(
+        classification.build_seed_cnn((20, 30, 2), 3)
+    )
 
 
 def test_layer_table_rejects_something_that_is_not_a_model():

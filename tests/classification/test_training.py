@@ -125,7 +125,7 @@ def test_load_or_train_keeps_the_callers_random_state_and_loads_the_next_time(mo
     assert _random_state() == before  # the quick training ran in config.seeded(0)
     out = capsys.readouterr().out
     assert "training a quick one now (1 epoch(s) on 100 images)" in out
-    assert "Run notebook 04 for the document's 5-epoch model." in out
+    assert "Run notebook 04 for the source document's 5-epoch model." in out
     assert note["train_images"] == 100 and note["epochs"] == 1
     again, again_note = classification.load_or_train_seed_cnn(epochs=1, train_limit=100)
     out = capsys.readouterr().out

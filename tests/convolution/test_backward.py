@@ -76,7 +76,7 @@ def test_backward_equals_keras_gradient(image_shape, kernel_shape, strides, padd
         images, kernels, grad_output, strides, padding
     )
     assert grad_images.shape == images.shape and grad_kernels.shape == kernels.shape
-    assert grad_images.dtype == grad_kernels.dtype == np.float32
+    assert grad_images.dtype == grad_kernels.dtype == np.float64  # NumPy's default
     np.testing.assert_allclose(grad_images, expected_images, atol=1e-4, rtol=1e-4)
     np.testing.assert_allclose(grad_kernels, expected_kernels, atol=1e-4, rtol=1e-4)
 
@@ -150,12 +150,45 @@ def test_the_kernel_gradient_is_the_input_correlated_with_the_output_gradient():
     np.testing.assert_allclose(correlation.transpose(1, 2, 0, 3), grad_kernels, atol=1e-4)
 
 
-def test_float64_inputs_give_float64_gradients():
-    images, kernels, grad_output = (
-        a.astype(np.float64) for a in random_case((1, 4, 4, 1), (2, 2), 1)
+def test_a_small_case_worked_by_hand():
+    image = np.arange(9.0).reshape(1, 3, 3, 1)
+    kernel = np.array([[1.0, 0.0], [0.0, -1.0]])[:, :, None, None]
+    grad_images, grad_kernels = convolution.conv2d_backward_naive(
+        image, kernel, np.ones((1, 2, 2, 1))
     )
-    grads = convolution.conv2d_backward_naive(images, kernels, grad_output)
+    # Each pixel receives the kernel weights of the windows that cover it; each weight the sum
+    # of the pixels it multiplied: 0+1+3+4 = 8 for the top-left weight, 4+5+7+8 = 24 for the other.
+    np.testing.assert_array_equal(grad_images[0, :, :, 0], [[1, 1, 0], [1, 0, -1], [0, -1, -1]])
+    np.testing.assert_array_equal(grad_kernels[:, :, 0, 0], [[8, 12], [20, 24]])
+
+
+def test_integer_and_list_inputs_give_float64_gradients():
+    grads = convolution.conv2d_backward_naive(
+        np.ones((1, 3, 3, 1), dtype=np.uint8), np.ones((2, 2, 1, 1)).tolist(), np.ones((1, 2, 2, 1))
+    )
     assert [g.dtype for g in grads] == [np.float64, np.float64]
+    np.testing.assert_array_equal(grads[1][:, :, 0, 0], [[4, 4], [4, 4]])
+
+
+@pytest.mark.parametrize(
+    "image_size, kernel_size, strides, padding, corner",
+    [(4, 3, 2, "same", (0, 0)), (5, 3, 1, "same", (1, 1)), (6, 4, (1, 2), "same", (1, 1))],
+)
+def test_backward_arguments_pad_the_images_as_the_forward_pass(
+    image_size, kernel_size, strides, padding, corner
+):
+    images = np.random.default_rng(0).normal(size=(2, image_size, image_size, 3))
+    kernels = np.ones((kernel_size, kernel_size, 3, 2))
+    out_shape = convolution.conv2d_naive(images, kernels, strides, padding).shape
+    padded, _, grad_output, pair, (top, left) = convolution.backward_arguments(
+        images, kernels, np.ones(out_shape, dtype=np.float32), strides, padding
+    )
+    assert (top, left) == corner and grad_output.dtype == np.float64
+    assert pair == ((strides, strides) if isinstance(strides, int) else strides)
+    np.testing.assert_array_equal(
+        padded[:, top : top + image_size, left : left + image_size], images
+    )
+    assert padded.sum() == pytest.approx(images.sum())  # the rest is zeros
 
 
 BAD_INPUTS = [

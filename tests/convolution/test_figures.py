@@ -122,3 +122,14 @@ def test_plot_padding_strides_draws_each_configuration():
         "input 8, kernel 3, stride 3, valid\nno padding → output 2 x 2",
     ]
     plt.close(fig)
+
+
+def test_plot_maps_gives_each_signed_map_a_colour_bar_when_asked():
+    edges = np.array([[-2.0, 0.0], [0.0, 2.0]])
+    fig = convolution.plot_maps([np.ones((2, 2)), edges, edges], colorbar=True)
+    bars = [ax.child_axes for ax in fig.axes[:3]]
+    assert [len(b) for b in bars] == [0, 1, 1]
+    assert bars[1][0].get_ylim() == pytest.approx((-2.0, 2.0))  # the map's own symmetric scale
+    plain = convolution.plot_maps([edges])
+    assert not plain.axes[0].child_axes
+    plt.close("all")

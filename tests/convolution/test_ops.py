@@ -73,7 +73,7 @@ def test_conv2d_naive_by_hand():
 
 def test_output_dtype_follows_the_inputs():
     images, kernels = random_case((1, 5, 5, 1), (3, 3), 1)
-    assert convolution.conv2d_naive(images, kernels).dtype == np.float32
+    assert convolution.conv2d_naive(images, kernels).dtype == np.float64  # NumPy's default
     assert convolution.conv2d_im2col(images.astype(np.float64), kernels).dtype == np.float64
     uint8_images = np.arange(25, dtype=np.uint8).reshape(1, 5, 5, 1)
     out = convolution.conv2d_im2col(uint8_images, kernels)
@@ -240,3 +240,15 @@ def test_count_conv2d_params_names_the_fix(args):
         convolution.count_conv2d_params(*args)
     with pytest.raises(ValueError, match="count_conv2d_params needs positive integers"):
         convolution.count_conv2d_params(*args)
+
+
+def test_conv2d_arguments_pad_as_keras_and_give_the_output_size():
+    images = np.random.default_rng(0).normal(size=(2, 6, 7, 3)).astype(np.float32)
+    padded, kernels, strides, size = convolution.conv2d_arguments(
+        images, np.ones((4, 3, 3, 2), dtype=np.float32), (2, 3), "same"
+    )
+    assert strides == (2, 3) and size == (3, 3) and kernels.dtype == np.float64
+    # rows: (3 - 1) * 2 + 4 - 6 = 2 zeros, 1 above and 1 below; columns: (3 - 1) * 3 + 3 - 7 = 2.
+    assert padded.shape == (2, 8, 9, 3) and padded.dtype == np.float64
+    np.testing.assert_array_equal(padded[:, 1:7, 1:8], images)
+    assert padded.sum() == pytest.approx(float(images.sum()), rel=1e-5)

@@ -72,3 +72,9 @@ def test_data_parallel_in_float64_alone():
 def test_bad_arguments_are_explained(call, pattern):
     with pytest.raises(ValueError, match=pattern):
         call()
+
+
+def test_without_jax_the_data_parallel_run_says_it_needs_jax(monkeypatch):
+    monkeypatch.setattr(fresh_runs, "installed_backends", lambda: ("tensorflow", "torch"))
+    with pytest.raises(ValueError, match="needs JAX, which is not installed"):
+        fresh_runs.run_data_parallel(devices=2, train_limit=64, batch_size=32)

@@ -99,3 +99,37 @@ def test_batches_are_augmented_the_same_way_every_time():
 def test_bad_pipelines_are_explained(arguments, pattern):
     with pytest.raises(ValueError, match=pattern):
         training.AugmentedDigits(*arguments)
+
+
+@pytest.mark.parametrize(
+    "base, batch, rule, factor",
+    [
+        (32, 256, "linear", 8),
+        (32, 128, "sqrt", 2),
+        (48, 100, "linear", 100 / 48),
+        (256, 16, "sqrt", 0.25),
+        (64, 64, "sqrt", 1),
+    ],
+)
+def test_the_learning_rate_scales_with_the_batch(base, batch, rule, factor):
+    rate = training.scaled_learning_rate(3e-4, base, batch, rule=rule)
+    assert rate == pytest.approx(3e-4 * factor, rel=1e-12) and isinstance(rate, float)
+
+
+def test_the_linear_rule_is_the_default():
+    assert training.scaled_learning_rate(0.1, 100, 48) == pytest.approx(0.048, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "arguments, pattern",
+    [
+        ((0, 32, 64), "`base_learning_rate` must be a positive number"),
+        (("0.1", 32, 64), "`base_learning_rate` must be a positive number"),
+        ((0.1, 0, 64), "`base_batch_size` must be a positive integer"),
+        ((0.1, 32, 2.5), "`batch_size` must be a positive integer"),
+        ((0.1, 32, 64, "square"), "`rule` must be one of"),
+    ],
+)
+def test_bad_scaling_arguments_are_explained(arguments, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        training.scaled_learning_rate(*arguments)

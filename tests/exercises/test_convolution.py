@@ -1,6 +1,4 @@
-"""Notebook 01's checkers: check_conv2d and check_output_size accept right answers only."""
-
-import math
+"""Notebook 01's checkers: check_conv2d and check_kernel_gradient accept right answers only."""
 
 import numpy as np
 import pytest
@@ -156,115 +154,160 @@ def test_conv2d_cases_use_non_symmetric_non_square_kernels():
     assert sum(image.shape[0] != image.shape[1] for image in images) >= 6
 
 
-def reference_output_size(input_size, kernel_size, stride=1, padding="valid"):
-    if padding == "same":
-        return -(-input_size // stride)
-    return (input_size - kernel_size) // stride + 1
+GRADIENT_TITLE = "Exercise 1.2 (the kernel's gradient)"
 
 
-def stub_output_size(input_size, kernel_size, stride=1, padding="valid"):
-    raise NotImplementedError
+def reference_kernel_gradient(image, grad_output):
+    """By the chain rule, weight by weight: what each output contributes, summed."""
+    out_h, out_w = grad_output.shape
+    kh, kw = image.shape[0] - out_h + 1, image.shape[1] - out_w + 1
+    grad = np.zeros((kh, kw))
+    for u in range(kh):
+        for v in range(kw):
+            for i in range(out_h):
+                for j in range(out_w):
+                    grad[u, v] += image[i + u, j + v] * grad_output[i, j]
+    return grad
 
 
-RIGHT_OUTPUT_SIZE = {
-    "course output_size": convolution.output_size,
-    "math.ceil and floor": lambda n, k, stride=1, padding="valid": (
-        math.ceil(n / stride) if padding == "same" else math.floor((n - k) / stride) + 1
+def finite_differences(image, grad_output, step=1e-3):
+    """The gradient measured: nudge each weight, see how L = sum(out * G) moves."""
+    kh = image.shape[0] - grad_output.shape[0] + 1
+    kw = image.shape[1] - grad_output.shape[1] + 1
+    kernel = np.zeros((kh, kw))
+    grad = np.zeros_like(kernel)
+    for u, v in np.ndindex(kh, kw):
+        nudge = np.zeros_like(kernel)
+        nudge[u, v] = step
+        up = np.sum(reference_conv2d(image, kernel + nudge) * grad_output)
+        down = np.sum(reference_conv2d(image, kernel - nudge) * grad_output)
+        grad[u, v] = (up - down) / (2 * step)
+    return grad
+
+
+def keras_kernel_gradient(image, grad_output):
+    kh = image.shape[0] - grad_output.shape[0] + 1
+    kw = image.shape[1] - grad_output.shape[1] + 1
+    images = image[None, :, :, None]
+    kernels = np.zeros((kh, kw, 1, 1))
+    _, grad_kernels = convolution.conv2d_backward_naive(
+        images, kernels, grad_output[None, :, :, None]
+    )
+    return grad_kernels[:, :, 0, 0]
+
+
+RIGHT_KERNEL_GRADIENT = {
+    "loops": reference_kernel_gradient,
+    "my_conv2d of the image with grad_output": reference_conv2d,
+    "scipy correlate2d": lambda image, grad: scipy.signal.correlate2d(image, grad, "valid"),
+    "finite differences": finite_differences,
+    "the course's conv2d_backward_naive": keras_kernel_gradient,
+    "float32": lambda image, grad: reference_conv2d(image, grad).astype(np.float32),
+}
+
+# (wrong answer, words the message must contain: the named mistake or the case's hint)
+WRONG_KERNEL_GRADIENT = {
+    "grad_output flipped": (
+        lambda image, grad: scipy.signal.convolve2d(image, grad, "valid"),
+        "grad_output flipped (a true convolution)",
     ),
-    "ceil of (n - k + 1) / s": lambda n, k, stride=1, padding="valid": (
-        math.ceil(n / stride) if padding == "same" else math.ceil((n - k + 1) / stride)
+    "the answer flipped": (
+        lambda image, grad: reference_conv2d(image, grad)[::-1, ::-1],
+        "the right answer flipped in both axes",
     ),
-    "numpy integer": lambda n, k, stride=1, padding="valid": np.int64(
-        reference_output_size(n, k, stride, padding)
+    "mean instead of sum": (
+        lambda image, grad: reference_conv2d(image, grad) / grad.size,
+        "averaging over the positions",
+    ),
+    "the first window only": (
+        lambda image, grad: (
+            image[: image.shape[0] - grad.shape[0] + 1, : image.shape[1] - grad.shape[1] + 1]
+            * grad[0, 0]
+        ),
+        "only the first window",
+    ),
+    "the first window times the total gradient": (
+        lambda image, grad: (
+            image[: image.shape[0] - grad.shape[0] + 1, : image.shape[1] - grad.shape[1] + 1]
+            * grad.sum()
+        ),
+        "the first window times the sum of grad_output",
+    ),
+    "the gradient with respect to the image": (
+        lambda image, grad: scipy.signal.convolve2d(grad, np.ones((3, 3)), "full")[
+            : image.shape[0], : image.shape[1]
+        ],
+        "not the image's",
+    ),
+    "the output's shape": (lambda image, grad: grad * image.mean(), "expected an output of shape"),
+    "transposed": (
+        lambda image, grad: reference_conv2d(image, grad).T,
+        "expected an output of shape",
+    ),
+    "grad_output correlated with the image": (
+        lambda image, grad: scipy.signal.correlate2d(grad, image, "full")[
+            : image.shape[0] - grad.shape[0] + 1, : image.shape[1] - grad.shape[1] + 1
+        ],
+        "the values differ",
+    ),
+    "returns nothing": (lambda image, grad: None, "returned None"),
+    "returns a number": (
+        lambda image, grad: float(np.sum(image * 0) + grad.sum()),
+        "expected an output of shape",
     ),
 }
 
-WRONG_OUTPUT_SIZE = {
-    "same treated as valid": lambda n, k, stride=1, padding="valid": (n - k) // stride + 1,
-    "same keeps the size whatever the stride": lambda n, k, stride=1, padding="valid": (
-        n if padding == "same" else (n - k) // stride + 1
-    ),
-    "same rounds down": lambda n, k, stride=1, padding="valid": (
-        n // stride if padding == "same" else (n - k) // stride + 1
-    ),
-    "same as k // 2 zeros per side": lambda n, k, stride=1, padding="valid": (
-        (n + 2 * (k // 2) - k) // stride + 1 if padding == "same" else (n - k) // stride + 1
-    ),
-    "valid without + 1": lambda n, k, stride=1, padding="valid": (
-        -(-n // stride) if padding == "same" else (n - k) // stride
-    ),
-    "valid rounds up": lambda n, k, stride=1, padding="valid": (
-        -(-n // stride) if padding == "same" else math.ceil((n - k) / stride) + 1
-    ),
-    "valid with (n - k + 1) // s": lambda n, k, stride=1, padding="valid": (
-        -(-n // stride) if padding == "same" else (n - k + 1) // stride
-    ),
-    "valid ignores the stride": lambda n, k, stride=1, padding="valid": (
-        -(-n // stride) if padding == "same" else n - k + 1
-    ),
-    "float from /": lambda n, k, stride=1, padding="valid": (
-        math.ceil(n / stride) if padding == "same" else (n - k) / stride + 1
-    ),
-    "float from np.ceil": lambda n, k, stride=1, padding="valid": (
-        np.ceil(n / stride) if padding == "same" else (n - k) // stride + 1
-    ),
-    "returns nothing": lambda n, k, stride=1, padding="valid": None,
-    "returns a pair": lambda n, k, stride=1, padding="valid": (
-        (reference_output_size(n, k, stride, padding),) * 2
-    ),
-    "returns a bool": lambda n, k, stride=1, padding="valid": True,
-}
+
+@pytest.mark.parametrize("name", RIGHT_KERNEL_GRADIENT)
+def test_kernel_gradient_accepts_right_answers(name, capsys):
+    assert exercises.check_kernel_gradient(RIGHT_KERNEL_GRADIENT[name]) is True
+    assert capsys.readouterr().out.startswith(f"✓ {GRADIENT_TITLE}: correct on all")
 
 
-def test_output_size_accepts_the_reference(capsys):
-    assert exercises.check_output_size(reference_output_size) is True
-    assert capsys.readouterr().out.startswith("✓ Exercise 1.2 (output_size): correct on all")
-
-
-@pytest.mark.parametrize("name", RIGHT_OUTPUT_SIZE)
-def test_output_size_accepts_other_right_answers(name):
-    assert exercises.check_output_size(RIGHT_OUTPUT_SIZE[name]) is True
-
-
-def test_output_size_accepts_the_solution_it_prints(capsys):
-    exercises.solution("output_size")
+def test_kernel_gradient_accepts_the_solution_it_prints(capsys):
+    exercises.solution("kernel_gradient")
     code = capsys.readouterr().out.split("\n\n", 1)[1]
-    namespace = {}
+    namespace = {"np": np}
     exec(code, namespace)
-    assert exercises.check_output_size(namespace["my_output_size"]) is True
+    assert exercises.check_kernel_gradient(namespace["my_kernel_gradient"]) is True
 
 
-@pytest.mark.parametrize("name", WRONG_OUTPUT_SIZE)
-def test_output_size_rejects_wrong_answers(name, capsys):
-    assert exercises.check_output_size(WRONG_OUTPUT_SIZE[name]) is False
+@pytest.mark.parametrize("name", WRONG_KERNEL_GRADIENT)
+def test_kernel_gradient_rejects_and_explains_wrong_answers(name, capsys):
+    wrong, words = WRONG_KERNEL_GRADIENT[name]
+    assert exercises.check_kernel_gradient(wrong) is False
     out = capsys.readouterr().out
-    assert out.startswith("✗ Exercise 1.2 (output_size): on ")
-    assert "exercises.hint('output_size')" in out
+    assert out.startswith(f"✗ {GRADIENT_TITLE}: on ")
+    assert words in " ".join(out.split()), out
+    assert "exercises.hint('kernel_gradient')" in out
 
 
-def test_output_size_cases_include_uneven_strides():
-    from course_utils.exercises.convolution import _output_size_cases
+def test_kernel_gradient_cases_are_non_square_and_of_very_different_scales():
+    from course_utils.exercises.convolution import _kernel_gradient_cases
 
-    uneven = [
-        case
-        for case in _output_size_cases()
-        if case.kwargs.get("stride", 1) > 1
-        and (case.args[0] - case.args[1]) % case.kwargs["stride"] != 0
-    ]
-    assert {case.kwargs["padding"] for case in uneven} == {"valid", "same"}
+    cases = _kernel_gradient_cases()
+    kernel_shapes = [case.expected.shape for case in cases]
+    assert sum(shape[0] != shape[1] for shape in kernel_shapes) >= 4
+    assert all(
+        not np.allclose(g, g[::-1, ::-1])
+        for _, g in (c.args for c in cases)
+        if g.size > 1 and g.std() > 0
+    )
+    scales = [float(np.abs(case.args[0]).max()) for case in cases]
+    assert max(scales) / min(scales) > 100
 
 
-def test_output_size_reports_a_stub_as_not_attempted(capsys):
-    assert exercises.check_output_size(stub_output_size) is False
+def test_kernel_gradient_reports_a_stub_as_not_attempted(capsys):
+    assert (
+        exercises.check_kernel_gradient(
+            lambda image, grad: (_ for _ in ()).throw(NotImplementedError)
+        )
+        is False
+    )
     assert "not attempted" in capsys.readouterr().out
-
-
-def test_output_size_reports_a_missing_keyword_without_raising(capsys):
-    assert exercises.check_output_size(lambda n, k: n - k + 1) is False
-    assert "unexpected keyword argument" in capsys.readouterr().out
 
 
 def test_checkers_reject_something_that_is_not_a_function(capsys):
     assert exercises.check_conv2d(np.zeros(3)) is False
-    assert exercises.check_output_size(26) is False
+    assert exercises.check_kernel_gradient(26) is False
     assert capsys.readouterr().out.count("expected a function") == 2

@@ -1,4 +1,5 @@
-"""Notebook 02's checkers: check_max_pool and check_avg_pool accept right answers only."""
+"""Notebook 02's checkers: check_max_pool, check_avg_pool_kernels and check_max_pool_backward
+accept right answers only."""
 
 import numpy as np
 import pytest
@@ -112,14 +113,9 @@ WRONG_MAX = common_mistakes(np.max, np.mean) | {
     "running maximum that starts at 0": running_max_from_zero,
     "median instead of max": lambda x: reshape_pool(x, np.median),
 }
-WRONG_AVG = common_mistakes(np.mean, np.max) | {
-    "sum instead of mean": lambda x: reshape_pool(x, np.sum),
-    "divides by 2 instead of 4": lambda x: reshape_pool(x, np.sum) / 2,
-}
 
 CHECKERS = {
     "max_pool": (exercises.check_max_pool, np.max, WRONG_MAX, "Exercise 2.1 (max_pool)"),
-    "avg_pool": (exercises.check_avg_pool, np.mean, WRONG_AVG, "Exercise 2.2 (avg_pool)"),
 }
 WRONG_CASES = [(name, wrong) for name in CHECKERS for wrong in CHECKERS[name][2]]
 
@@ -162,11 +158,10 @@ def test_rejects_wrong_answers(name, wrong, capsys):
     "name, wrong, words",
     [
         ("max_pool", "the other pooling", "average pooling"),
-        ("avg_pool", "the other pooling", "max pooling"),
         ("max_pool", "stride 1", "overlapping windows (stride 1)"),
-        ("avg_pool", "channels mixed by the reshape", "mixing the channels into the windows"),
+        ("max_pool", "channels mixed by the reshape", "mixing the channels into the windows"),
         ("max_pool", "pooled across the channels too", "pooling across the channels too"),
-        ("avg_pool", "odd sizes padded instead of dropped", "keeping a partial window"),
+        ("max_pool", "odd sizes padded instead of dropped", "keeping a partial window"),
         ("max_pool", "wrong axes: channels-first", "pooling the axes (width, channels)"),
     ],
 )
@@ -370,3 +365,113 @@ def test_backward_cases_cover_odd_sizes_channels_scales_and_batches():
         np.testing.assert_allclose(
             case.expected, backward_keras(images, grad_output), rtol=1e-5, atol=1e-3
         )
+
+
+# Exercise 2.2: the kernels with which a convolution average-pools.
+
+KERNELS_TITLE = "Exercise 2.2 (average pooling as a convolution)"
+
+
+def diagonal_kernels(pool_size, channels, weight=None):
+    kernels = np.zeros((pool_size, pool_size, channels, channels))
+    for c in range(channels):
+        kernels[:, :, c, c] = 1 / pool_size**2 if weight is None else weight
+    return kernels
+
+
+RIGHT_KERNELS = {
+    "loops": diagonal_kernels,
+    "an identity matrix times a window of ones": lambda p, c: (
+        np.ones((p, p, 1, 1)) * np.eye(c) / p**2
+    ),
+    "float32": lambda p, c: diagonal_kernels(p, c).astype(np.float32),
+    "nested lists": lambda p, c: diagonal_kernels(p, c).tolist(),
+}
+
+
+def top_left(p, c):
+    kernels = np.zeros((p, p, c, c))
+    for channel in range(c):
+        kernels[0, 0, channel, channel] = 1.0
+    return kernels
+
+
+def channel_zero(p, c):
+    kernels = np.zeros((p, p, c, c))
+    kernels[:, :, 0, :] = 1 / p**2
+    return kernels
+
+
+# (wrong answer, words the message must contain: the named mistake or a shape)
+WRONG_KERNELS = {
+    "every pair of channels": (
+        lambda p, c: np.full((p, p, c, c), 1 / p**2),
+        "1 / pool_size**2 between every pair of channels",
+    ),
+    "averaged over the channels too": (
+        lambda p, c: np.full((p, p, c, c), 1 / (p**2 * c)),
+        "1 / (pool_size**2 * channels) everywhere",
+    ),
+    "a sum": (lambda p, c: diagonal_kernels(p, c, 1.0), "weights of 1:"),
+    "1 / pool_size": (lambda p, c: diagonal_kernels(p, c, 1 / p), "weights of 1 / pool_size:"),
+    "always 1/4": (lambda p, c: diagonal_kernels(p, c, 0.25), "1/4 whatever the pool size"),
+    "the top-left pixel": (top_left, "one weight of 1 at the top-left"),
+    "channel 0 only": (channel_zero, "every filter reading channel 0"),
+    "no filter axis": (
+        lambda p, c: np.full((p, p, c), 1 / p**2),
+        "(pool_size, pool_size, in_channels, filters)",
+    ),
+    "channels first": (
+        lambda p, c: diagonal_kernels(p, c).transpose(2, 3, 0, 1),
+        "expected kernels of shape",
+    ),
+    "a gaussian window": (
+        lambda p, c: diagonal_kernels(
+            p,
+            c,
+            np.outer(np.hanning(p + 2)[1:-1], np.hanning(p + 2)[1:-1])
+            / np.hanning(p + 2)[1:-1].sum() ** 2,
+        ),
+        "differs from average pooling",
+    ),
+    "returns nothing": (lambda p, c: None, "returned None"),
+    "an answer that cannot be converted": (lambda p, c: Unreadable(), "cannot be read"),
+}
+
+
+@pytest.mark.parametrize("name", RIGHT_KERNELS)
+def test_kernels_checker_accepts_right_answers(name, capsys):
+    assert exercises.check_avg_pool_kernels(RIGHT_KERNELS[name]) is True
+    assert capsys.readouterr().out.startswith(f"✓ {KERNELS_TITLE}: correct on all")
+
+
+def test_kernels_checker_accepts_the_solution_it_prints(capsys):
+    exercises.solution("avg_pool_kernels")
+    namespace = {"np": np}
+    exec(capsys.readouterr().out.split("\n\n", 1)[1], namespace)
+    assert exercises.check_avg_pool_kernels(namespace["my_avg_pool_kernels"]) is True
+
+
+@pytest.mark.parametrize("name", WRONG_KERNELS)
+def test_kernels_checker_rejects_and_explains_wrong_answers(name, capsys):
+    wrong, words = WRONG_KERNELS[name]
+    assert exercises.check_avg_pool_kernels(wrong) is False
+    out = capsys.readouterr().out
+    assert out.startswith(f"✗ {KERNELS_TITLE}: on ")
+    assert words in " ".join(out.split()), out
+
+
+def test_kernels_cases_try_odd_sizes_and_channels_of_different_scales():
+    from course_utils.exercises.pooling import _kernels_cases
+
+    cases = _kernels_cases()
+    images = [case.expected[0] for case in cases]
+    assert {case.args[0] for case in cases} >= {2, 3, 4}
+    assert max(case.args[1] for case in cases) >= 4
+    assert any(
+        x.shape[1] % case.args[0] or x.shape[2] % case.args[0] for x, case in zip(images, cases)
+    )
+    spread = [
+        np.abs(x[..., -1]).mean() / np.abs(x[..., 0]).mean() for x in images if x.shape[-1] > 1
+    ]
+    assert min(spread) > 10

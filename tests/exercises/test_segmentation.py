@@ -1,9 +1,13 @@
-"""The IoU and Dice checkers accept right answers and reject the usual wrong ones."""
+"""The IoU, Dice and U-Net block checkers accept right answers and reject the usual wrong ones."""
 
+import contextlib
+import io
+
+import keras
 import numpy as np
 import pytest
 
-from course_utils import exercises, segmentation
+from course_utils import config, exercises, segmentation
 
 
 def _areas(y_true, y_pred, class_id):
@@ -297,3 +301,156 @@ def test_registered_solutions_pass(check, name, capsys):
     namespace = {"np": np}
     exec(core._REGISTRY[name].solution, namespace)
     assert check(namespace[f"my_{name}"]) is True
+
+
+# --- Exercise 5.3: the U-Net's block ---------------------------------------------------
+
+
+def block_with_activation_layers(x, filters, name):
+    for index in (1, 2):
+        x = keras.layers.Conv2D(
+            filters, (3, 3), padding="same", use_bias=False, name=f"{name}_conv{index}"
+        )(x)
+        x = keras.layers.BatchNormalization(momentum=0.9, name=f"{name}_bn{index}")(x)
+        x = keras.layers.Activation("relu", name=f"{name}_relu{index}")(x)
+    return x
+
+
+def block_unrolled(x, filters, name):
+    x = keras.layers.Conv2D(filters, 3, padding="same", use_bias=False, name=name + "_conv1")(x)
+    x = keras.layers.BatchNormalization(momentum=0.9, name=name + "_bn1")(x)
+    x = keras.layers.ReLU(name=name + "_relu1")(x)
+    x = keras.layers.Conv2D(filters, 3, padding="same", use_bias=False, name=name + "_conv2")(x)
+    x = keras.layers.BatchNormalization(momentum=0.9, name=name + "_bn2")(x)
+    return keras.layers.ReLU(name=name + "_relu2")(x)
+
+
+RIGHT_BLOCKS = {
+    "reference": segmentation.conv_block,
+    "Activation('relu') layers": block_with_activation_layers,
+    "unrolled": block_unrolled,
+}
+
+
+def block(
+    rounds=2,
+    kernel_size=3,
+    padding="same",
+    use_bias=False,
+    momentum=0.9,
+    order=("conv", "bn", "relu"),
+    named=True,
+    filters_of=lambda filters, index: filters,
+    conv_options=None,
+    bn_options=None,
+):
+    """A block with one mistake, chosen by the arguments."""
+
+    def build(x, filters, name):
+        for index in range(1, rounds + 1):
+            made = {
+                "conv": keras.layers.Conv2D(
+                    filters_of(filters, index),
+                    kernel_size,
+                    padding=padding,
+                    use_bias=use_bias,
+                    name=f"{name}_conv{index}" if named else None,
+                    **(conv_options or {}),
+                ),
+                "bn": keras.layers.BatchNormalization(
+                    momentum=momentum,
+                    name=f"{name}_bn{index}" if named else None,
+                    **(bn_options or {}),
+                ),
+                "relu": keras.layers.ReLU(name=f"{name}_relu{index}" if named else None),
+            }
+            for kind in order:
+                x = made[kind](x)
+        return x
+
+    return build
+
+
+WRONG_BLOCKS = {
+    "with a bias": (block(use_bias=True), "so no bias"),
+    "valid padding": (block(padding="valid"), 'padding="same" keeps the height and width'),
+    "ReLU before batch normalization": (block(order=("conv", "relu", "bn")), "then a ReLU"),
+    "no batch normalization": (block(order=("conv", "relu")), "then a ReLU"),
+    "Keras' default momentum": (block(momentum=0.99), "momentum=0.9"),
+    "one round only": (block(rounds=1), "the block has 3 layers, the U-Net's has 6"),
+    "three rounds": (block(rounds=3), "the block has 9 layers, the U-Net's has 6"),
+    "5x5 kernels": (block(kernel_size=5), "expected Conv2D(5, 3, padding='same'"),
+    "16 filters whatever `filters` says": (
+        block(filters_of=lambda filters, index: 16),
+        "both convolutions have `filters` kernels",
+    ),
+    "doubles the filters in the second convolution": (
+        block(filters_of=lambda filters, index: filters * index),
+        "both convolutions have `filters` kernels",
+    ),
+    "ReLU inside the convolution": (
+        block(order=("conv", "bn"), conv_options={"activation": "relu"}),
+        "as a layer of its own",
+    ),
+    "layers left unnamed": (block(named=False), "a model's layer names must be unique"),
+    "the same names in both rounds": (
+        lambda x, filters, name: block()(block(rounds=1)(x, filters, name), filters, name),
+        "two of your layers have the same name",
+    ),
+    "stride 2": (block(conv_options={"strides": 2}), "strides=(2, 2)"),
+    "dilated kernels (same layers, other values)": (
+        block(conv_options={"dilation_rate": 2}),
+        "with the same weights, the block computes other values",
+    ),
+    "a larger epsilon": (block(bn_options={"epsilon": 0.1}), "epsilon=0.1"),
+    "returns its input": (lambda x, filters, name: x, "returned its input unchanged"),
+    "returns nothing": (lambda x, filters, name: None, "returned None"),
+    "returns a model": (
+        lambda x, filters, name: keras.Model(x, segmentation.conv_block(x, filters, name)),
+        "expected the block's output tensor, got a Functional",
+    ),
+    "returns a layer": (
+        lambda x, filters, name: keras.layers.ReLU(),
+        "expected the block's output tensor, got a ReLU",
+    ),
+    "starts from a new input": (
+        lambda x, filters, name: segmentation.conv_block(keras.Input(x.shape[1:]), filters, name),
+        "not computed from `x`",
+    ),
+}
+
+
+@pytest.mark.every_backend  # the checker builds Keras models: check it on each backend
+@pytest.mark.parametrize("name", RIGHT_BLOCKS)
+def test_conv_block_checker_accepts_right_answers(name, capsys):
+    assert exercises.check_conv_block(RIGHT_BLOCKS[name]) is True
+    assert capsys.readouterr().out.startswith(
+        "✓ Exercise 5.3 (the U-Net's block): correct on all 3 cases."
+    )
+
+
+def test_conv_block_checker_accepts_the_solution_it_prints(capsys):
+    exercises.solution("conv_block")
+    namespace = {"layers": keras.layers}
+    exec(capsys.readouterr().out.split("\n\n", 1)[1], namespace)
+    assert exercises.check_conv_block(namespace["my_conv_block"]) is True
+
+
+@pytest.mark.every_backend  # the checker builds Keras models: check it on each backend
+@pytest.mark.parametrize("name", WRONG_BLOCKS)
+def test_conv_block_checker_rejects_wrong_answers_and_names_the_mistake(name, capsys):
+    answer, reason = WRONG_BLOCKS[name]
+    assert exercises.check_conv_block(answer) is False
+    out = " ".join(capsys.readouterr().out.split())  # the verdict, unwrapped
+    assert out.startswith("✗ Exercise 5.3 (the U-Net's block): on a 9x7 input with 3 channels")
+    assert reason in out
+
+
+@pytest.mark.every_backend  # the checker builds Keras models: check it on each backend
+def test_conv_block_checker_leaves_the_random_state_as_it_was():
+    config.set_seed(3)
+    expected = keras.random.uniform((3,), seed=None)
+    config.set_seed(3)
+    with contextlib.redirect_stdout(io.StringIO()):
+        exercises.check_conv_block(segmentation.conv_block)
+    np.testing.assert_allclose(keras.random.uniform((3,), seed=None), expected)

@@ -1,28 +1,77 @@
 """Checkers of notebook 07: they pass the reference and reject known-wrong answers."""
 
+import math
+import random
+
 import keras
 import numpy as np
 import pytest
+from keras import layers
 
-from course_utils import exercises
+from course_utils import exercises, vae
 from course_utils.exercises import vae as vae_exercises
+from course_utils.layers import Conv2DTranspose
 
 
-def reference_reparameterize(mean, log_var, epsilon):
-    return mean + np.exp(log_var / 2) * epsilon
+def decoder(
+    latent_dim,
+    output_shape=(28, 28, 1),
+    *,
+    kernel=3,
+    filters=(64, 32),
+    dense_relu=True,
+    logits_activation=None,
+    separate_sigmoid=True,
+    final="sigmoid",
+    fixed_map=None,
+    channels=None,
+    last_strides=1,
+    base=32,
+    upsample=False,
+):
+    """The VAE's decoder, written with Keras' own layers, or one of its typical mistakes."""
+    height, width, out_channels = output_shape
+    if fixed_map:
+        height, width = 4 * fixed_map, 4 * fixed_map
+    out_channels = channels or out_channels
+    z = keras.Input(shape=(latent_dim,))
+    x = layers.Dense(
+        (height // 4) * (width // 4) * base, activation="relu" if dense_relu else None
+    )(z)
+    x = layers.Reshape((height // 4, width // 4, base))(x)
+    for count in filters:
+        if upsample:
+            x = layers.UpSampling2D(2)(x)
+            x = layers.Conv2D(count, kernel, padding="same", activation="relu")(x)
+        else:
+            x = layers.Conv2DTranspose(count, kernel, strides=2, padding="same", activation="relu")(
+                x
+            )
+    last_activation = logits_activation if separate_sigmoid else final
+    x = layers.Conv2DTranspose(
+        out_channels, kernel, strides=last_strides, padding="same", activation=last_activation
+    )(x)
+    if separate_sigmoid and final:
+        x = layers.Activation(final)(x)
+    return keras.Model(z, x)
 
 
-def keras_reparameterize(mean, log_var, epsilon):
-    return keras.ops.add(mean, keras.ops.exp(log_var / 2) * epsilon)  # a tensor, not NumPy
-
-
-def reference_kl(mean, log_var):
-    return -0.5 * np.sum(1 + log_var - mean**2 - np.exp(log_var), axis=-1)
-
-
-def keras_kl(mean, log_var):
-    return -0.5 * keras.ops.sum(
-        1 + log_var - keras.ops.square(mean) - keras.ops.exp(log_var), axis=-1
+def sequential_decoder(latent_dim, output_shape=(28, 28, 1)):
+    """Right, written as a Sequential with ReLU layers of their own."""
+    height, width, channels = output_shape
+    return keras.Sequential(
+        [
+            keras.Input(shape=(latent_dim,)),
+            layers.Dense((height // 4) * (width // 4) * 32),
+            layers.ReLU(),
+            layers.Reshape((height // 4, width // 4, 32)),
+            Conv2DTranspose(64, 3, strides=2, padding="same"),
+            layers.ReLU(),
+            Conv2DTranspose(32, 3, strides=2, padding="same"),
+            layers.ReLU(),
+            Conv2DTranspose(channels, 3, padding="same"),
+            layers.Activation(keras.activations.sigmoid),
+        ]
     )
 
 
@@ -30,147 +79,218 @@ def stub(*args):
     raise NotImplementedError
 
 
+@pytest.mark.every_backend
 @pytest.mark.parametrize(
     "fn",
-    [
-        reference_reparameterize,
-        keras_reparameterize,
-        lambda m, lv, e: m + np.sqrt(np.exp(lv)) * e,
-        lambda m, lv, e: (m + np.exp(lv / 2) * e).astype(np.float32),
-    ],
-    ids=["numpy", "keras-ops", "sqrt-of-variance", "float32"],
+    [vae.build_decoder, decoder, sequential_decoder],
+    ids=["package", "keras-layers", "sequential"],
 )
-def test_check_reparameterize_accepts_right_answers(fn, capsys):
-    assert exercises.check_reparameterize(fn) is True
-    assert "✓ Exercise 7.1" in capsys.readouterr().out
+def test_check_decoder_accepts_right_answers(fn, capsys):
+    assert exercises.check_decoder(fn) is True
+    assert "✓ Exercise 7.1 (the VAE's decoder): correct on all 4 cases" in capsys.readouterr().out
 
 
-WRONG_REPARAMETERIZE = {
-    "variance instead of standard deviation": lambda m, lv, e: m + np.exp(lv) * e,
-    "log_var used directly": lambda m, lv, e: m + lv * e,
-    "noise ignored": lambda m, lv, e: m,
-    "noise ignored, sigma added": lambda m, lv, e: m + np.exp(lv / 2),
-    "terms mixed up": lambda m, lv, e: lv + np.exp(m / 2) * e,
-    "mean and noise swapped": lambda m, lv, e: e + np.exp(lv / 2) * m,
-    "mean ignored": lambda m, lv, e: np.exp(lv / 2) * e,
-    "inverse standard deviation": lambda m, lv, e: m + np.exp(-lv / 2) * e,
-    "half the variance": lambda m, lv, e: m + 0.5 * np.exp(lv) * e,
-    "square root of log_var": lambda m, lv, e: m + np.sqrt(lv) * e,
-    "noise subtracted": lambda m, lv, e: m - np.exp(lv / 2) * e,
-    "mean multiplied": lambda m, lv, e: m * np.exp(lv / 2) * e,
-    "rows of noise shuffled": lambda m, lv, e: m + np.exp(lv / 2) * e[::-1],
-    "noise averaged": lambda m, lv, e: m + np.exp(lv / 2) * e.mean(),
-    "rounded": lambda m, lv, e: np.round(m + np.exp(lv / 2) * e, 1),
-    "first row only": lambda m, lv, e: (m + np.exp(lv / 2) * e)[:1],
-    "transposed": lambda m, lv, e: (m + np.exp(lv / 2) * e).T,
-    "returns nothing": lambda m, lv, e: None,
-    "returns a string": lambda m, lv, e: "z",
-    "changes its input": lambda m, lv, e: np.add(m, np.exp(lv / 2) * e, out=m),
+WRONG_DECODERS = {
+    "sigmoid inside the last convolution": (
+        lambda d, s: decoder(d, s, separate_sigmoid=False),
+        'Activation("sigmoid") as a layer of its own',
+    ),
+    "no sigmoid: logits out": (lambda d, s: decoder(d, s, final=None), "the last layer is"),
+    "softmax instead of sigmoid": (lambda d, s: decoder(d, s, final="softmax"), "the last layer"),
+    "no relu after the dense layer": (
+        lambda d, s: decoder(d, s, dense_relu=False),
+        "other probabilities: check the activations",
+    ),
+    "relu on the logits": (
+        lambda d, s: decoder(d, s, logits_activation="relu"),
+        "other probabilities",
+    ),
+    "4x4 kernels": (lambda d, s: decoder(d, s, kernel=4), "layer 2 with weights"),
+    "filters in the wrong order": (
+        lambda d, s: decoder(d, s, filters=(32, 64)),
+        "Conv2DTranspose(64, 3, strides=2, activation='relu')",
+    ),
+    "64 maps from the dense layer": (lambda d, s: decoder(d, s, base=64), "layer 1 with weights"),
+    "a 7x7 map whatever the image size": (
+        lambda d, s: decoder(d, s, fixed_map=7),
+        "gives images of shape",
+    ),
+    "one channel whatever the image": (
+        lambda d, s: decoder(d, s, channels=1),
+        "gives images of shape",
+    ),
+    "a strided last layer": (lambda d, s: decoder(d, s, last_strides=2), "gives images of shape"),
+    "one doubling too few": (lambda d, s: decoder(d, s, filters=(64,)), "gives images of shape"),
+    "upsampling and convolutions": (
+        lambda d, s: decoder(d, s, upsample=True),
+        "layer 2 with weights is Conv2D",
+    ),
+    "the encoder instead": (lambda d, s: vae.build_encoder(d, s), "takes inputs of shape"),
+    "no Input": (
+        lambda d, s: keras.Sequential([layers.Dense(784, activation="sigmoid")]),
+        "start it with z = keras.Input",
+    ),
+    "returns nothing": (lambda d, s: None, "returned None"),
+    "returns the probabilities' shape": (lambda d, s: s, "expected a keras.Model"),
+    "raises a TypeError": (lambda d, s: d + "x", "raised TypeError"),
 }
 
 
-@pytest.mark.parametrize("name", sorted(WRONG_REPARAMETERIZE))
-def test_check_reparameterize_rejects_wrong_answers(name, capsys):
-    assert exercises.check_reparameterize(WRONG_REPARAMETERIZE[name]) is False
+@pytest.mark.parametrize("name", sorted(WRONG_DECODERS))
+def test_check_decoder_rejects_wrong_answers(name, capsys):
+    fn, phrase = WRONG_DECODERS[name]
+    assert exercises.check_decoder(fn) is False
     out = capsys.readouterr().out
-    assert "✗ Exercise 7.1" in out
-    assert "exercises.hint('reparameterize')" in out
+    assert "✗ Exercise 7.1" in out and "exercises.hint('decoder')" in out
+    assert phrase in out, out
 
 
-def test_check_reparameterize_names_the_standard_deviation(capsys):
-    exercises.check_reparameterize(WRONG_REPARAMETERIZE["variance instead of standard deviation"])
-    out = capsys.readouterr().out
-    assert "variance 9" in out and "exp(log_var / 2)" in out
+def test_check_decoder_tries_odd_sizes_and_several_channels():
+    cases = vae_exercises._decoder_cases()
+    shapes = [case.args[1] for case in cases]
+    assert (28, 28, 1) in shapes and any(h != w and c > 1 for h, w, c in shapes)
+    assert len({case.args[0] for case in cases}) == len(cases)  # a latent size each
 
 
+def test_check_decoder_keeps_the_callers_random_state(capsys):
+    random.seed(3)
+    np.random.seed(4)
+    python_state, numpy_state = random.getstate(), np.random.get_state()
+    exercises.check_decoder(vae.build_decoder)
+    assert random.getstate() == python_state
+    np.testing.assert_array_equal(np.random.get_state()[1], numpy_state[1])
+
+
+def test_check_decoder_explains_a_model_passed_instead_of_a_function(capsys):
+    assert exercises.check_decoder(vae.build_decoder(2)) is False
+    assert "Pass the function itself" in capsys.readouterr().out
+
+
+def test_check_decoder_reports_a_stub_as_not_attempted(capsys):
+    assert exercises.check_decoder(stub) is False
+    assert "○ Exercise 7.1" in capsys.readouterr().out
+
+
+MEASURED = [
+    {"reconstruction": 542.1, "kl": 0.0, "loss": 542.1},
+    {"reconstruction": 545.04, "kl": 0.03, "loss": 545.07},
+    {"reconstruction": 539.4, "kl": 0.01, "loss": 539.41},
+]
+LN2 = math.log(2)
+
+
+def prediction(pixels, latent_dim):
+    return pixels * LN2, 0.0
+
+
+@pytest.mark.every_backend
+@pytest.mark.parametrize("measured", [None, *MEASURED])
 @pytest.mark.parametrize(
     "fn",
-    [reference_kl, keras_kl, lambda m, lv: 0.5 * (m**2 + np.exp(lv) - 1 - lv).sum(axis=1)],
-    ids=["numpy", "keras-ops", "rearranged"],
+    [
+        prediction,
+        lambda pixels, latent_dim: [pixels * 0.69, 0],  # a list, rounded
+        lambda pixels, latent_dim: np.array([pixels * LN2 * 1.02, 0.3], dtype="float32"),
+        lambda pixels, latent_dim: (str(pixels * LN2), "0"),  # numbers as text
+    ],
+    ids=["reference", "rounded-list", "near-float32", "strings"],
 )
-def test_check_kl_divergence_accepts_right_answers(fn, capsys):
-    assert exercises.check_kl_divergence(fn) is True
-    assert "✓ Exercise 7.2" in capsys.readouterr().out
+def test_check_untrained_vae_accepts_close_predictions(fn, measured, capsys):
+    assert exercises.check_untrained_vae(fn, measured=measured) is True
+    out = capsys.readouterr().out
+    assert "✓ Exercise 7.2" in out
+    if measured is not None:
+        assert f"measured: reconstruction {measured['reconstruction']:.1f}" in out
 
 
-WRONG_KL = {
-    "mean over dimensions": lambda m, lv: -0.5 * np.mean(1 + lv - m**2 - np.exp(lv), axis=-1),
-    "flipped sign": lambda m, lv: 0.5 * np.sum(1 + lv - m**2 - np.exp(lv), axis=-1),
-    "sum over the batch": lambda m, lv: -0.5 * np.sum(1 + lv - m**2 - np.exp(lv)),
-    "mean over the batch": lambda m, lv: -0.5 * np.mean(np.sum(1 + lv - m**2 - np.exp(lv), -1)),
-    "log_var instead of exp(log_var)": lambda m, lv: -0.5 * np.sum(1 + lv - m**2 - lv, axis=-1),
-    "standard deviation instead of variance": lambda m, lv: (
-        -0.5 * np.sum(1 + lv - m**2 - np.exp(lv / 2), axis=-1)
+@pytest.mark.every_backend
+def test_check_untrained_vae_accepts_the_measure_of_a_real_untrained_vae(capsys):
+    images, _ = vae.load_binarized_mnist("train", limit=256)
+    model = vae.build_vae(2, seed=0)
+    measured = model.evaluate(images, batch_size=128, verbose=0, return_dict=True)
+    assert exercises.check_untrained_vae(prediction, measured=measured) is True
+
+
+def test_the_untrained_vaes_measured_are_near_the_reasoned_answer():
+    """The honest answer passes with room: within a fifth of the tolerances."""
+    for case in vae_exercises._untrained_cases(None):
+        (reconstruction, kl), pixels = case.expected
+        assert case.args[0] == pixels
+        assert abs(reconstruction / (pixels * LN2) - 1) < vae_exercises.RECONSTRUCTION_RTOL / 2
+        assert 0 <= kl < vae_exercises.KL_ATOL / 5
+
+
+WRONG_PREDICTIONS = {
+    "one pixel's cost": (lambda p, d: (LN2, 0.0), "one pixel's cost"),
+    "bits instead of nats": (lambda p, d: (p, 0.0), "in bits"),
+    "256 grey levels": (lambda p, d: (p * math.log(256), 0.0), "not 256 grey levels"),
+    "MNIST's number whatever the size": (lambda p, d: (784 * LN2, 0.0), "MNIST's 784 pixels"),
+    "a perfect decoder": (lambda p, d: (0, 0), "coin flip"),
+    "half the pixels": (lambda p, d: (p * LN2 / 2, 0.0), "more than 5% off"),
+    "ten percent high": (lambda p, d: (p * LN2 * 1.1, 0.0), "more than 5% off"),
+    "the KL as large as the reconstruction": (
+        lambda p, d: (p * LN2, p * LN2),
+        "does not count pixels",
     ),
-    "no factor 1/2": lambda m, lv: -np.sum(1 + lv - m**2 - np.exp(lv), axis=-1),
-    "no constant 1": lambda m, lv: -0.5 * np.sum(lv - m**2 - np.exp(lv), axis=-1),
-    "mean not squared": lambda m, lv: -0.5 * np.sum(1 + lv - m - np.exp(lv), axis=-1),
-    "absolute mean": lambda m, lv: -0.5 * np.sum(1 + lv - np.abs(m) - np.exp(lv), axis=-1),
-    "no reduction": lambda m, lv: -0.5 * (1 + lv - m**2 - np.exp(lv)),
-    "sum over axis 0": lambda m, lv: -0.5 * np.sum(1 + lv - m**2 - np.exp(lv), axis=0),
-    "kept dimensions": lambda m, lv: (
-        -0.5 * np.sum(1 + lv - m**2 - np.exp(lv), axis=-1, keepdims=True)
-    ),
-    "log_var sign flipped": lambda m, lv: -0.5 * np.sum(1 - lv - m**2 - np.exp(-lv), axis=-1),
-    "means ignored": lambda m, lv: -0.5 * np.sum(1 + lv - np.exp(lv), axis=-1),
-    "variances ignored": lambda m, lv: 0.5 * np.sum(m**2, axis=-1),
-    "returns nothing": lambda m, lv: None,
-    "raises a TypeError": lambda m, lv: m + "x",
+    "the KL as the latent size": (lambda p, d: (p * LN2, d), "more than 0.5 nats off"),
+    "a KL of ln 2 per latent dimension": (lambda p, d: (p * LN2, d * LN2), "Gaussian"),
+    "a negative KL": (lambda p, d: (p * LN2, -0.3), "never negative"),
+    "terms swapped": (lambda p, d: (0.0, p * LN2), "reconstruction term is off"),
+    "one number": (lambda p, d: p * LN2, "expected two numbers"),
+    "three numbers": (lambda p, d: (p * LN2, 0.0, 0.0), "expected two numbers"),
+    "returns nothing": (lambda p, d: None, "returned None"),
+    "returns text": (lambda p, d: "about 543", "cannot be read"),
+    "not a number": (lambda p, d: (float("nan"), 0.0), "two finite numbers"),
+    "raises a TypeError": (lambda p, d: p + "x", "raised TypeError"),
 }
 
 
-@pytest.mark.parametrize("name", sorted(WRONG_KL))
-def test_check_kl_divergence_rejects_wrong_answers(name, capsys):
-    assert exercises.check_kl_divergence(WRONG_KL[name]) is False
+@pytest.mark.parametrize("name", sorted(WRONG_PREDICTIONS))
+@pytest.mark.parametrize("measured", [None, MEASURED[0]])
+def test_check_untrained_vae_rejects_wrong_predictions(name, measured, capsys):
+    fn, phrase = WRONG_PREDICTIONS[name]
+    assert exercises.check_untrained_vae(fn, measured=measured) is False
     out = capsys.readouterr().out
-    assert "✗ Exercise 7.2" in out
-    assert "exercises.hint('kl_divergence')" in out
+    assert "✗ Exercise 7.2" in out and phrase in out, out
+    assert "exercises.hint('untrained_vae')" in out
 
 
-def test_check_kl_divergence_explains_the_prior_case(capsys):
-    exercises.check_kl_divergence(WRONG_KL["no constant 1"])
-    assert "must be 0 here" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize(
-    "checker, title",
-    [
-        (exercises.check_reparameterize, "Exercise 7.1"),
-        (exercises.check_kl_divergence, "Exercise 7.2"),
-    ],
-)
-def test_stub_is_not_attempted(checker, title, capsys):
-    assert checker(stub) is False
+def test_check_untrained_vae_names_what_was_measured_when_wrong(capsys):
+    exercises.check_untrained_vae(lambda p, d: (p, 0.0), measured=MEASURED[0])
     out = capsys.readouterr().out
-    assert f"○ {title}" in out and "not attempted" in out
+    assert "you predicted (784, 0); an untrained VAE measured (542.1, 0)" in out
 
 
-@pytest.mark.parametrize("checker", [exercises.check_reparameterize, exercises.check_kl_divergence])
-def test_checker_rejects_a_non_function(checker, capsys):
-    assert checker(np.zeros(3)) is False
+def test_check_untrained_vae_keeps_the_callers_random_state(capsys):
+    random.seed(5)
+    np.random.seed(6)
+    python_state, numpy_state = random.getstate(), np.random.get_state()
+    exercises.check_untrained_vae(prediction)
+    assert random.getstate() == python_state
+    np.testing.assert_array_equal(np.random.get_state()[1], numpy_state[1])
+
+
+def test_check_untrained_vae_reports_a_stub_and_a_non_function(capsys):
+    assert exercises.check_untrained_vae(stub, measured=MEASURED[0]) is False
+    out = capsys.readouterr().out
+    assert "○ Exercise 7.2" in out and "not attempted" in out
+    assert "measured" not in out  # nothing is given away before a prediction
+    assert exercises.check_untrained_vae(543.0, measured=MEASURED[0]) is False
     assert "expected a function" in capsys.readouterr().out
 
 
-def test_cases_are_thorough():
-    """Odd sizes, several latent dimensions and rows of very different scale."""
-    for cases in (vae_exercises._reparameterize_cases(), vae_exercises._kl_cases()):
-        shapes = {case.args[0].shape for case in cases}
-        assert {(1, 1), (5, 7), (2, 16)} <= shapes
-        assert any("very different scale" in case.label for case in cases)
-        for case in cases:
-            assert np.all(np.isfinite(case.expected))
-            mean = case.args[0]
-            if mean.shape[0] > 1 and np.abs(mean).max() > 0:
-                assert not np.allclose(mean, mean[::-1])  # rows differ: order matters
+def test_check_untrained_vae_needs_what_the_run_measured():
+    with pytest.raises(ValueError, match="model.evaluate"):
+        exercises.check_untrained_vae(prediction, measured={"loss": 543.0})
 
 
-@pytest.mark.parametrize("name", ["reparameterize", "kl_divergence"])
-def test_hint_and_solution_are_registered(name, capsys):
+@pytest.mark.parametrize("name", ["decoder", "untrained_vae"])
+def test_hint_and_solution_are_registered_and_right(name, capsys):
     exercises.hint(name)
     exercises.solution(name)
     out = capsys.readouterr().out
-    assert "exp(log_var" in out
-    namespace = {"np": np}
-    exec(out.split("\n\n", 1)[1], namespace)  # the printed solution is runnable and right
+    namespace = {"np": np, "keras": keras, "layers": layers}
+    exec(out.split("\n\n", 1)[1], namespace)  # the printed solution runs
     check = getattr(exercises, f"check_{name}")
-    assert check(namespace[f"my_{name}"]) is True
+    learner = {"decoder": "my_decoder", "untrained_vae": "my_untrained_loss"}[name]
+    assert check(namespace[learner]) is True

@@ -10,7 +10,7 @@ from course_utils import config, gan
 
 def test_generate_and_interpolate_agree():
     config.set_seed(0)
-    generator = gan.build_generator(6, batch_norm=False)
+    generator = gan.build_generator(6)
     rng = np.random.default_rng(0)
     start, end = rng.normal(size=6), rng.normal(size=6)
     path = gan.interpolate(generator, start, end, steps=5)

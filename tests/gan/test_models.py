@@ -1,5 +1,7 @@
 """gan.models: the generator and the discriminator."""
 
+import inspect
+
 import keras
 import numpy as np
 import pytest
@@ -23,7 +25,7 @@ def test_generator_maps_noise_to_images_in_tanh_range(latent_dim):
 
 
 def test_generator_layers_and_parameters():
-    generator = gan.build_generator(64, filters=(128, 64, 32), batch_norm=True)
+    generator = gan.build_generator(64, filters=(128, 64, 32))
     kinds = [type(layer).__name__ for layer in generator.layers]
     assert kinds == [
         "Dense",
@@ -50,11 +52,32 @@ def test_generator_layers_and_parameters():
         + 1
     )
     assert generator.count_params() == expected
-    plain = gan.build_generator(16, filters=(8, 4, 2), batch_norm=False)
-    assert "BatchNormalization" not in [type(layer).__name__ for layer in plain.layers]
-    assert plain.count_params() == (
-        16 * 7 * 7 * 8 + 7 * 7 * 8 + 4 * 4 * 8 * 4 + 4 + 4 * 4 * 4 * 2 + 2 + 3 * 3 * 2 + 1
+    small = gan.build_generator(16, filters=(8, 4, 2))
+    assert small.count_params() == (
+        16 * 7 * 7 * 8
+        + 4 * 7 * 7 * 8
+        + 4 * 4 * 8 * 4
+        + 4 * 4
+        + 4 * 4 * 4 * 2
+        + 4 * 2
+        + 3 * 3 * 2
+        + 1
     )
+
+
+def test_builders_take_their_arguments_by_position_or_name():
+    """The package's builders check their arguments first, and keep the lesson's signature."""
+    assert list(inspect.signature(gan.build_generator).parameters) == ["latent_dim", "filters"]
+    assert list(inspect.signature(gan.build_discriminator).parameters) == [
+        "input_shape",
+        "filters",
+        "dropout",
+    ]
+    by_position = gan.build_discriminator([28, 28, 1], (4, 4, 4), 0.5)
+    assert by_position.input_shape == (None, 28, 28, 1)
+    assert [layer.rate for layer in by_position.layers if hasattr(layer, "rate")] == [0.5] * 3
+    assert gan.build_generator(filters=[8, 4, 2], latent_dim=3).input_shape == (None, 3)
+    assert "generator G" in gan.build_generator.__doc__
 
 
 @pytest.mark.parametrize("latent_dim", [0, -3, 2.5, True, "64", None])

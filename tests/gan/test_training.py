@@ -18,7 +18,7 @@ pytestmark = pytest.mark.every_backend  # `make test` runs this module on each b
 
 def zero_generator(latent_dim=4):
     """A generator whose weights are all zero: it draws the image 0 for every z."""
-    generator = gan.build_generator(latent_dim, filters=(4, 4, 4), batch_norm=False)
+    generator = gan.build_generator(latent_dim, filters=(4, 4, 4))
     generator.set_weights([np.zeros_like(w) for w in generator.get_weights()])
     return generator
 
@@ -266,15 +266,50 @@ def test_save_generator_to_a_chosen_path(tmp_path):
         gan.load_generator(tmp_path / "missing.keras")
 
 
+@pytest.mark.parametrize("folder", ["build", "elsewhere"])
+def test_save_generator_says_where_the_file_went(folder, tmp_path, monkeypatch, capsys):
+    """From the build folder down, whatever the folder COURSE_BUILD_DIR names, and no
+    machine path; a file of the caller's outside it by its name."""
+    monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path / folder))
+    generator = gan.build_generator(4, filters=(8, 4, 4))
+    path = gan.save_generator(generator, epochs=1)
+    assert path.parent == tmp_path / folder / "models" and path.is_file()
+    assert capsys.readouterr().out == (
+        f"saved the generator as models/{path.name} in the build folder\n"
+    )
+    gan.save_generator(generator, path=tmp_path / "mine.keras")
+    assert capsys.readouterr().out == "saved the generator as mine.keras\n"
+
+
+def test_a_model_without_game_step_says_what_to_write(real_batch):
+    model = gan.AdversarialModel(
+        gan.build_generator(4, filters=(8, 4, 4)), gan.build_discriminator(filters=(4, 4, 4))
+    )
+    model.compile()
+    with pytest.raises(NotImplementedError, match=r"must define game_step\(self, real\)"):
+        model.fit(real_batch(), batch_size=16, epochs=1, verbose=0)
+
+
+def test_cross_entropy_is_the_numpy_losses_in_keras_ops():
+    scores = np.array([[1e-5], [0.2], [0.5], [0.97]], dtype="float32")
+    np.testing.assert_allclose(
+        float(gan.cross_entropy(1.0, scores)), gan.generator_loss(scores), rtol=1e-5
+    )
+    np.testing.assert_allclose(
+        float(gan.cross_entropy(0.9, scores) + gan.cross_entropy(0.0, scores[::-1])),
+        gan.discriminator_loss(scores, scores[::-1], label_smoothing=0.1),
+        rtol=1e-5,
+    )
+
+
 @pytest.mark.parametrize("logit", [-3.0, -20.0, -50.0])
 def test_the_generator_loss_keeps_its_gradient_when_d_rejects_the_fakes(logit):
     # -ln sigmoid(z) has the derivative -(1 - sigmoid(z)): about -1 for a fake D rejects.
     from course_utils import backend
-    from course_utils.gan import training
 
     z = keras.Variable([[logit], [logit + 1.0]])
     loss, (grad,) = backend.value_and_gradients(
-        lambda: training._keras_bce(1.0, keras.activations.sigmoid(z)), [z]
+        lambda: gan.cross_entropy(1.0, keras.activations.sigmoid(z)), [z]
     )
     expected = -(1.0 - 1.0 / (1.0 + np.exp(-np.array([[logit], [logit + 1.0]])))) / 2
     np.testing.assert_allclose(backend.to_numpy(grad), expected, rtol=1e-4)

@@ -32,7 +32,7 @@ def test_attribution_maps_one_row_per_image_one_column_per_method():
     fig = interpretation.plot_attribution_maps(
         images, maps, labels=[0, 2, 1], class_names=["a", "b", "c"]
     )
-    assert len(fig.axes) == 3 * 4
+    assert len(fig.axes) == 3 * 4 + 3 * 3  # the panels, then one colour bar per map
     assert [ax.get_title() for ax in fig.axes[:4]] == [
         "a",
         "saliency",
@@ -48,6 +48,53 @@ def test_attribution_maps_one_row_per_image_one_column_per_method():
     np.testing.assert_allclose(
         fig.axes[6].images[0].get_array(), maps["integrated gradients"][1, ..., 0]
     )
+    bars = fig.axes[12:]
+    assert bars[1].get_ylim() == pytest.approx((-largest, largest))  # row 0, integrated gradients
+    assert bars[0].get_ylim() == pytest.approx((0, maps["saliency"][0].max()))
+    assert bars[2].get_ylim() == pytest.approx((0, 1))  # an all-zero map keeps a readable scale
+    assert all(
+        bar.get_position().x0 >= panel.get_position().x1
+        for bar, panel in zip(bars[:3], fig.axes[1:4])
+    )  # each bar right of its map
+
+
+def test_occlusion_figure_shows_the_image_and_the_signed_map_with_a_colour_bar():
+    image = RNG.random((10, 10, 1))
+    drops = np.array([[0.4, -0.1, 0.0], [0.2, 0.0, -0.3]])
+    fig = interpretation.plot_occlusion(image, drops, label="7 read as 1")
+    picture, shown, bar = fig.axes
+    assert picture.get_title() == "7 read as 1"
+    assert shown.get_title() == "probability drop, 2×3 positions"
+    np.testing.assert_allclose(picture.images[0].get_array(), image[..., 0])
+    np.testing.assert_allclose(shown.images[0].get_array(), drops)
+    assert shown.images[0].get_cmap().name == "bwr"
+    assert bar.get_ylim() == pytest.approx((-0.4, 0.4))  # symmetric: white is no change
+    with pytest.raises(ValueError, match="one 2D map"):
+        interpretation.plot_occlusion(image, drops[None])
+    with pytest.raises(ValueError, match="non-empty batch"):
+        interpretation.plot_occlusion(np.zeros((2, 3, 4, 5)), drops)
+
+
+def test_kernel_matches_show_each_hand_made_kernel_above_its_match():
+    hand_made = {"edge": np.array([[-1.0, 0, 1]] * 3), "blob": np.eye(3) * 4}
+    learned = RNG.normal(size=(5, 3, 3))
+    fig = interpretation.plot_kernel_matches(
+        hand_made, learned, {"edge": (3, 0.9), "blob": (1, 0.25)}
+    )
+    panels, bars = fig.axes[:4], fig.axes[4:]
+    assert [ax.get_title() for ax in panels] == ["edge", "blob", "#3, |cos| 0.90", "#1, |cos| 0.25"]
+    np.testing.assert_allclose(panels[2].images[0].get_array(), learned[3])
+    np.testing.assert_allclose(panels[1].images[0].get_array(), hand_made["blob"])
+    assert len(bars) == 4
+    largest = np.abs(learned[3]).max()
+    assert bars[1].get_ylim() == pytest.approx((-largest, largest))  # per column: top, bottom
+    assert bars[2].get_ylim() == pytest.approx((-4, 4))  # a kernel >= 0 is still drawn about 0
+    with pytest.raises(ValueError, match="every name"):
+        interpretation.plot_kernel_matches(hand_made, learned, {"edge": (3, 0.9)})
+    with pytest.raises(ValueError, match="every name"):
+        interpretation.plot_kernel_matches(hand_made, learned, {"edge": (5, 0.9), "blob": (0, 1)})
+    with pytest.raises(ValueError, match=r"\(count, height, width\)"):
+        interpretation.plot_kernel_matches(hand_made, learned[0], {"edge": (0, 1), "blob": (0, 1)})
 
 
 @pytest.mark.parametrize(

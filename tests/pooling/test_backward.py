@@ -78,7 +78,7 @@ def test_backward_equals_keras_gradient(kind, shape, pool_size, strides, padding
     expected = keras_gradient(kind, images, grad_output, pool_size, strides, padding)
     got = LAYERS[kind][2](images, grad_output, pool_size, strides, padding)
     assert got.shape == images.shape
-    assert got.dtype == np.float32
+    assert got.dtype == np.float64  # NumPy's default
     np.testing.assert_allclose(got, expected, atol=1e-5, rtol=1e-5)
 
 
@@ -119,9 +119,24 @@ def test_a_tie_goes_to_the_first_maximum_as_in_tensorflow():
     )
 
 
-def test_float64_gives_float64():
-    grad = pooling.avg_pool2d_backward_naive(np.zeros((1, 4, 4, 1)), np.ones((1, 2, 2, 1)))
-    assert grad.dtype == np.float64
+@pytest.mark.parametrize("kind", LAYERS)
+def test_integer_inputs_give_float64(kind):
+    images = np.arange(16, dtype=np.uint8).reshape(1, 4, 4, 1)
+    grad = LAYERS[kind][2](images, np.ones((1, 2, 2, 1), dtype=np.int32))
+    assert grad.dtype == np.float64 and grad.sum() == 4.0
+
+
+def test_backward_windows_lists_the_windows_of_the_forward_pass():
+    images, grad_output, windows = pooling.backward_windows(
+        np.ones((1, 5, 4, 2), dtype=np.float32), [[[[1, 2]] * 2] * 3], 3, 2, "same"
+    )
+    assert images.dtype == grad_output.dtype == np.float64 and grad_output.shape == (1, 3, 2, 2)
+    # "same" with 3x3 windows and stride 2 on 5 rows: one zero above, one below, clipped away.
+    assert [rows for rows, _ in (row[0] for row in windows)] == [
+        slice(0, 2),
+        slice(1, 4),
+        slice(3, 5),
+    ]
 
 
 BAD_INPUTS = [

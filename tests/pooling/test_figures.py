@@ -81,3 +81,24 @@ def test_plot_pooling_gradient_writes_where_the_gradient_goes():
     circles = [patch for patch in to_max.patches if isinstance(patch, plt.Circle)]
     assert sorted(circle.center for circle in circles) == [(0.5, 1.5), (3.5, 0.5)]
     plt.close(fig)
+
+
+def test_plot_shift_example_shares_one_scale_between_the_feature_differences():
+    rng = np.random.default_rng(0)
+    features = rng.random((2, 6, 6))
+    pooled = features[:, ::2, ::2] * 0.1  # a smaller difference: paler on the shared scale
+    fig = pooling.plot_shift_example(rng.random((2, 6, 6)), features, pooled, changes=(0.5, 0.25))
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles[6:] == ["difference", "difference (50%)", "difference (25%)"]
+    limits = [ax.images[0].get_clim() for ax in fig.axes[7:9]]
+    largest = float(np.abs(features[1] - features[0]).max())
+    assert limits == [(-largest, largest)] * 2
+    assert [len(ax.child_axes) for ax in fig.axes[:9]] == [0] * 6 + [1] * 3  # colour bars
+    plt.close(fig)
+
+
+def test_plot_shift_example_wants_two_maps_each():
+    with pytest.raises(
+        ValueError, match=r"`pooled` must hold two 2D maps.*received shape \(3, 2, 2\)"
+    ):
+        pooling.plot_shift_example(np.zeros((2, 4, 4)), np.zeros((2, 4, 4)), np.zeros((3, 2, 2)))

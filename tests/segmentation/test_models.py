@@ -71,20 +71,49 @@ def test_unet_learns_a_per_pixel_rule():
     assert segmentation.pixel_accuracy(masks, predicted) > 0.9
 
 
-@pytest.mark.parametrize(
-    "args, kwargs, match",
-    [
-        (((64, 64), 11), {}, r"`input_shape` must be \(height, width, channels\)"),
-        (((64, 64, 0), 11), {}, r"positive integers; received \(64, 64, 0\)"),
-        (((60, 64, 1), 11), {}, r"divisible by 2\*\*depth = 8.*\(e.g. to 64\)"),
-        (((64, 64, 1), 1), {}, r"`num_classes` must be an integer of at least 2"),
-        (((64, 64, 1), 11), {"base_filters": 0}, r"`base_filters` must be an integer"),
-        (((64, 64, 1), 11), {"depth": 0}, r"`depth` must be an integer of at least 1"),
-    ],
-)
-def test_build_unet_rejects_bad_arguments(args, kwargs, match):
-    with pytest.raises(ValueError, match=match):
-        segmentation.build_unet(*args, **kwargs)
+def test_build_unet_rejects_sizes_its_poolings_cannot_halve():
+    with pytest.raises(ValueError, match=r"divisible by 8; got \(60, 64, 1\)"):
+        segmentation.build_unet((60, 64, 1), 11)
+    with pytest.raises(ValueError, match=r"divisible by 4; got \(64, 66, 1\)"):
+        segmentation.build_unet((64, 66, 1), 11, depth=2, skip_connections=False)
+    model = segmentation.build_unet((60, 64, 1), 3, base_filters=2, depth=2)  # 60 = 4 * 15
+    assert model.output_shape == (None, 60, 64, 3)
+
+
+def _conv_same_numpy(x, kernel):
+    """A 3x3 cross-correlation with zero padding, "same" size, loop by loop over the window."""
+    padded = np.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0)))
+    out = np.zeros((*x.shape[:3], kernel.shape[-1]))
+    for i in range(3):
+        for j in range(3):
+            window = padded[:, i : i + x.shape[1], j : j + x.shape[2], :]
+            out += np.einsum("bhwc,cf->bhwf", window, kernel[i, j])
+    return out
+
+
+@pytest.mark.every_backend
+def test_conv_block_is_two_rounds_of_conv_batch_norm_relu():
+    inputs = keras.Input(shape=(7, 9, 3))
+    block = keras.Model(inputs, segmentation.conv_block(inputs, 5, "level"))
+    names = [layer.name for layer in block.layers[1:]]
+    assert names == [f"level_{kind}{i}" for i in (1, 2) for kind in ("conv", "bn", "relu")]
+    assert block.output_shape == (None, 7, 9, 5)  # "same" padding keeps the size
+    assert block.count_params() == (9 * 3 * 5 + 4 * 5) + (9 * 5 * 5 + 4 * 5)  # no conv bias
+    assert all(layer.momentum == 0.9 for layer in block.layers if "_bn" in layer.name)
+    # With random weights and moving statistics, at inference it computes, twice,
+    # relu(gamma * (conv(x) - mean) / sqrt(variance + epsilon) + beta).
+    rng = np.random.default_rng(0)
+    for layer in block.layers[1:]:
+        layer.set_weights([rng.uniform(0.5, 1.5, w.shape) for w in layer.get_weights()])
+    x = rng.normal(size=(2, 7, 9, 3))
+    expected = x
+    for index in (1, 2):
+        (kernel,) = block.get_layer(f"level_conv{index}").get_weights()
+        gamma, beta, mean, variance = block.get_layer(f"level_bn{index}").get_weights()
+        normalized = (_conv_same_numpy(expected, kernel) - mean) / np.sqrt(variance + 1e-3)
+        expected = np.maximum(gamma * normalized + beta, 0.0)
+    got = keras.ops.convert_to_numpy(block(x.astype("float32"), training=False))
+    np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-4)
 
 
 def test_predict_masks_in_several_batches_and_bad_input():

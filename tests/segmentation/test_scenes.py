@@ -26,7 +26,7 @@ def test_scenes_have_the_promised_format(scenes, kind):
     assert masks.shape == (len(masks), 64, 64) and masks.dtype == np.uint8
     assert 0.0 <= images.min() and images.max() <= 1.0
     assert set(np.unique(masks)) <= set(range(segmentation.NUM_CLASSES))
-    # A pixel is a digit's exactly where the ink is at least half dark.
+    # A pixel is a digit's exactly where it is at least half bright (white ink on black).
     np.testing.assert_array_equal(masks > 0, images[..., 0] >= 128 / 255)
     assert (images.reshape(len(images), -1).max(axis=1) > 0.5).all(), "a scene without a digit"
 

@@ -40,7 +40,7 @@ def test_encoder_and_decoder_shapes_and_parameters(latent_dim):
 
 @pytest.mark.parametrize("bad", [0, -3, 2.5, True, None, "16"])
 def test_latent_dim_must_be_a_positive_integer(bad):
-    for build in (vae.build_encoder, vae.build_decoder, vae.build_vae, vae.build_autoencoder):
+    for build in (vae.build_vae, vae.build_autoencoder):
         with pytest.raises(ValueError, match=r"`latent_dim` must be a positive integer.*16"):
             build(bad)
 
@@ -51,42 +51,50 @@ def test_build_vae_rejects_a_bad_learning_rate(bad):
         vae.build_vae(2, learning_rate=bad)
 
 
-def test_decoder_and_encoder_reject_bad_image_shapes():
-    with pytest.raises(ValueError, match="divisible by 4"):
+def test_decoder_and_autoencoder_reject_bad_image_shapes():
+    with pytest.raises(ValueError, match=r"divisible by 4; got \(30, 30, 1\)"):
         vae.build_decoder(2, output_shape=(30, 30, 1))
     with pytest.raises(ValueError, match=r"\(height, width, channels\)"):
-        vae.build_encoder(2, input_shape=(28, 28))
+        vae.build_autoencoder(2, input_shape=(28, 28))
 
 
-def test_vae_rejects_parts_that_do_not_fit():
-    with pytest.raises(ValueError, match="same latent_dim"):
-        vae.VAE(vae.build_encoder(3), vae.build_decoder(2))
-    plain = keras.Sequential([keras.Input((2,)), keras.layers.Dense(784, activation="sigmoid")])
-    with pytest.raises(ValueError, match=r"separate sigmoid layer.*build_decoder"):
-        vae.VAE(vae.build_encoder(2), plain)
-    with pytest.raises(ValueError, match="two outputs"):
-        vae.VAE(vae.build_decoder(2), vae.build_decoder(2))
+@pytest.mark.parametrize("latent_dim, shape", [(3, (32, 20, 3)), (1, (12, 8, 2))])
+def test_builders_take_other_image_shapes(latent_dim, shape):
+    encoder, decoder = vae.build_encoder(latent_dim, shape), vae.build_decoder(latent_dim, shape)
+    images = RNG.random((2, *shape)).astype("float32")
+    mean, log_var = encoder(images)
+    assert tuple(mean.shape) == tuple(log_var.shape) == (2, latent_dim)
+    assert tuple(decoder(mean).shape) == (2, *shape)
+    model = vae.VAE(encoder, decoder, seed=0)
+    assert model.latent_dim == latent_dim
+    assert tuple(model(images)["logits"].shape) == (2, *shape)
 
 
+@pytest.mark.every_backend
 def test_vae_loss_is_the_negative_elbo_computed_with_numpy():
     model = vae.build_vae(4, seed=1)
     images = vae.binarize(RNG.random((6, 28, 28, 1)))
     seen = model(images)
+    assert sorted(seen) == ["log_var", "logits", "mean", "z"]
     loss = float(keras.ops.convert_to_numpy(model.compute_loss(images, None, seen)))
     seen = {k: keras.ops.convert_to_numpy(v).astype(np.float64) for k, v in seen.items()}
-    reconstruction = vae.reconstruction_loss(images, seen["logits"])
-    kl = vae.kl_divergence(seen["mean"], seen["log_var"])
+    mean, log_var, logits = seen["mean"], seen["log_var"], seen["logits"]
+    p = scipy.special.expit(logits)
+    reconstruction = -(images * np.log(p) + (1 - images) * np.log(1 - p)).reshape(6, -1).sum(1)
+    kl = np.sum(-log_var / 2 + (np.exp(log_var) + mean**2) / 2 - 0.5, axis=1)
     assert loss == pytest.approx(np.mean(reconstruction + kl), rel=1e-5)
     metrics = {m.name: float(m.result()) for m in model.metrics}
     assert metrics["reconstruction"] == pytest.approx(reconstruction.mean(), rel=1e-5)
     assert metrics["kl"] == pytest.approx(kl.mean(), rel=1e-5)
-    np.testing.assert_allclose(
-        seen["reconstruction"], scipy.special.expit(seen["logits"]), rtol=1e-5
-    )
-    standardized = (seen["z"] - seen["mean"]) / np.exp(seen["log_var"] / 2)
+    decoded = keras.ops.convert_to_numpy(model.decoder(seen["z"].astype("float32")))
+    np.testing.assert_allclose(decoded, scipy.special.expit(logits), rtol=1e-5, atol=1e-6)
+    standardized = (seen["z"] - mean) / np.exp(log_var / 2)
     assert 0.5 < standardized.std() < 1.5  # z is drawn around the mean, not the mean itself
+    on_its_own = keras.ops.convert_to_numpy(model.compute_loss(images))  # runs the model itself
+    assert 500 < float(on_its_own) < 600  # untrained: about 784 coin flips, 543 nats
 
 
+@pytest.mark.every_backend
 def test_vae_fit_learns_and_reports_nats(tiny_images):
     images, _ = tiny_images
     config.set_seed(0)
@@ -104,29 +112,9 @@ def test_vae_fit_learns_and_reports_nats(tiny_images):
     after = vae.evaluate_elbo(model, images, draws=2)
     assert before < -500 and after > before + 100
     evaluated = model.evaluate(images, verbose=0, return_dict=True)
-    assert -evaluated["loss"] == pytest.approx(after, abs=5.0)  # same bound, other noise
-
-
-def test_vae_fit_and_evaluate_reject_unscaled_images():
-    model = vae.build_vae(2)
-    raw = np.full((4, 28, 28, 1), 255.0, dtype="float32")
-    with pytest.raises(ValueError, match=r"\[0, 1\].*load_binarized_mnist"):
-        model.fit(raw, epochs=1, verbose=0)
-    with pytest.raises(ValueError, match="validation_data"):
-        model.fit(raw / 255, epochs=1, verbose=0, validation_data=(raw,))
-    with pytest.raises(ValueError, match=r"\[0, 1\]"):
-        model.evaluate(raw, verbose=0)
-
-
-@pytest.mark.filterwarnings("ignore:Skipping variable loading for optimizer")
-def test_vae_round_trips_through_a_keras_file(tmp_path):
-    model = vae.build_vae(3, seed=4)
-    images = vae.binarize(RNG.random((2, 28, 28, 1)))
-    model(images)
-    model.save(tmp_path / "vae.keras")
-    loaded = keras.models.load_model(tmp_path / "vae.keras")
-    assert isinstance(loaded, vae.VAE) and loaded.latent_dim == 3
-    np.testing.assert_allclose(vae.encode(loaded, images), vae.encode(model, images), atol=1e-6)
+    # The same bound with other noise: one draw per image here, five there (and, on JAX, a
+    # noise stream that differs by several nats on 64 images).
+    assert -evaluated["loss"] == pytest.approx(after, abs=15.0)
 
 
 def test_autoencoder_reconstructs_without_noise():
@@ -136,3 +124,18 @@ def test_autoencoder_reconstructs_without_noise():
     direct = keras.ops.convert_to_numpy(autoencoder(images))
     np.testing.assert_allclose(direct, vae.decode(decoder, vae.encode(encoder, images)), atol=1e-6)
     assert len(encoder.outputs) == 1 and autoencoder.loss == "binary_crossentropy"
+
+
+def test_a_vae_of_the_builders_is_the_one_build_vae_gives():
+    """Notebook 07 builds VAE(build_encoder(2), build_decoder(2)) itself: the same model."""
+    config.set_seed(0)
+    built = vae.build_vae(2, seed=0)
+    config.set_seed(0)
+    by_hand = vae.VAE(vae.build_encoder(2), vae.build_decoder(2), seed=0)
+    for a, b in zip(built.get_weights(), by_hand.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    images = vae.binarize(RNG.random((3, 28, 28, 1)))
+    np.testing.assert_array_equal(
+        keras.ops.convert_to_numpy(built(images)["z"]),
+        keras.ops.convert_to_numpy(by_hand(images)["z"]),
+    )
