@@ -1,13 +1,12 @@
 """Showing the course's own code in a notebook: the tested source, highlighted.
 
-    listing.show_source(gan.GAN.game_step);             # the whole method
-    listing.show_source(vae.VAE.compute_loss, docstring=False);
-    listing.show_source(segmentation.build_unet, docstring=False, start="inputs = ")
+    listing.show_source(on_jax.value_and_gradients, docstring=False);  # a whole function
 
-When the lesson is a piece of `course_utils` (a model's builder, a `train_step`,
-a loss), a notebook shows its source with `show_source` instead of a copy: what
-the learner reads is the code the notebook runs and the tests test, and it
-cannot drift. In Jupyter the listing is highlighted (Pygments HTML, with its
+For code a learner reads but would not edit (how each backend takes a gradient,
+a helper that runs in another process). The code that is the lesson (a model's
+builder, a `train_step`, a loss) is a notebook cell instead, which the learner
+can change and run, and `tests/test_lessons.py` holds it to its package copy so
+that it cannot drift. In Jupyter the listing is highlighted (Pygments HTML, with its
 styles scoped to the listing); anywhere else, and in the notebook's plain-text
 output, it is the source itself.
 """

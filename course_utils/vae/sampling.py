@@ -6,6 +6,7 @@
     path = interpolate(vae, image_a, image_b)    # decoded points between two codes
     rebuilt = reconstruct(vae, images)           # decoder(mean of q(z | x)), (n, 28, 28, 1)
     ink_overlap(images, rebuilt)                 # IoU of the pixels on, one per image
+    grey_share(images)                           # the share of unsure (grey) pixels
     evaluate_elbo(vae, test_images)              # nats per image, e.g. -82.0
 
 Each runs the model batch by batch (`inference.run_in_batches`) and returns
@@ -213,6 +214,11 @@ def reconstruct(model, images, batch_size=inference.BATCH_SIZE):
         return decode(model.decoder, encode(model.encoder, images, batch_size), batch_size)
     images = _checks.model_images(images, model)
     return inference.run_in_batches(model, images, batch_size)[0].astype(np.float32)
+
+
+def grey_share(images):
+    """The share of pixels with a probability between 0.2 and 0.8."""
+    return float(np.mean((images > 0.2) & (images < 0.8)))
 
 
 def ink_overlap(images, rebuilt, threshold=0.5):

@@ -129,3 +129,9 @@ def test_ink_overlap_equals_the_iou_of_the_sets_of_pixels_on(threshold):
 def test_ink_overlap_rejects_bad_input(images, rebuilt, kwargs, match):
     with pytest.raises(ValueError, match=match):
         vae.ink_overlap(images, rebuilt, **kwargs)
+
+
+def test_grey_share_counts_the_pixels_strictly_between_0_2_and_0_8():
+    images = np.array([0.0, 0.2, 0.21, 0.5, 0.79, 0.8, 1.0, 0.6]).reshape(1, 2, 4, 1)
+    assert vae.grey_share(images) == 4 / 8
+    assert vae.grey_share(np.zeros((3, 28, 28, 1))) == 0.0
