@@ -49,6 +49,10 @@ NOTEBOOK_CONSTANTS = {
         "0.001": "the default learning rate of Adam and RMSprop",
     },
     "05_segmentation": {"0.1": "1 - momentum, the moving averages' step"},
+    "08_gan_vs_vae": {
+        "0.2": "the lower bound of a grey pixel, vae.grey_share (07 defines it)",
+        "0.8": "the upper bound of a grey pixel, vae.grey_share",
+    },
 }
 
 
