@@ -169,7 +169,7 @@ WIDTH = 88
 def _say(first, *lines):
     """Prints a checker's verdict: its first line, then each part on lines of its own,
     wrapped between words (never inside a number) and indented under the first."""
-    print(first)
+    print(textwrap.fill(first, width=WIDTH, subsequent_indent="    ", break_long_words=False))
     for line in filter(None, lines):
         print(
             textwrap.fill(

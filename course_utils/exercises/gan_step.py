@@ -195,6 +195,11 @@ class _StepCase:
                     " (the optimizer serves one set of weights: give it the generator's, "
                     "generator.trainable_weights, and only those)"
                 )
+            elif re.search(r"numpy|[Cc]onvert|__array__|Tracer|DType", str(error)):
+                message += (
+                    " (a loss computed with NumPy, or with gan.generator_loss, has no gradient: "
+                    "write it with keras.ops, e.g. keras.ops.binary_crossentropy)"
+                )
             elif "No gradients provided" in str(error):
                 message += (
                     " (the loss does not depend on the generator's weights as the gradient "

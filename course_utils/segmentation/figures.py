@@ -199,11 +199,12 @@ def plot_class_iou(values, class_names=CLASS_NAMES, title=None):
             color=colors,
             edgecolor="0.4",
             linewidth=0.5,
-            label=f"{name} (mean {mean:.3f})",
+            label=None if len(series) == 1 else f"{name} (mean {mean:.3f})",
         )
-        if len(series) == 1:
-            ax.bar_label(bars, labels=[f"{x:.2f}" for x in v], fontsize=8, padding=2)
-        ax.axhline(mean, color="0.3" if alone else f"C{k}", linestyle="--", linewidth=1)
+        if len(series) == 1:  # three decimals: well-trained classes differ in the third
+            ax.bar_label(bars, labels=[f"{x:.3f}" for x in v], fontsize=8, padding=2)
+        line_label = f"mean IoU {mean:.3f}" if len(series) == 1 else None
+        ax.axhline(mean, color="0.3" if alone else f"C{k}", ls="--", lw=1, label=line_label)
     ax.set_xticks(positions, class_names)
     ax.set_ylim(0, 1.3)
     ax.set_yticks(np.linspace(0, 1, 6))

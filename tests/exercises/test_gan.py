@@ -377,6 +377,23 @@ def test_generator_step_checker_explains_one_optimizer_for_two_networks(capsys):
     assert "value=[" not in out  # Keras' message would print every weight
 
 
+@pytest.mark.every_backend
+def test_generator_step_checker_explains_a_loss_written_in_numpy(capsys):
+    """6.2's NumPy loss has no gradient; each framework fails in its own words."""
+
+    def step(generator, discriminator, optimizer, noise):
+        def loss():
+            scores = discriminator(generator(noise, training=True), training=True)
+            return np.mean(-np.log(np.asarray(scores)))
+
+        value, gradients = backend.value_and_gradients(loss, generator.trainable_weights)
+        optimizer.apply(gradients, generator.trainable_weights)
+        return value
+
+    assert exercises.check_generator_step(step) is False
+    assert "write it with keras.ops" in capsys.readouterr().out
+
+
 def test_generator_step_checker_reports_a_stub(capsys):
     assert exercises.check_generator_step(stub) is False
     assert "not attempted" in capsys.readouterr().out

@@ -70,7 +70,11 @@ def test_plot_class_iou_draws_one_bar_per_class_and_the_mean():
     assert [t.get_text() for t in ax.get_xticklabels()] == list(segmentation.CLASS_NAMES)
     (mean_line,) = ax.get_lines()
     assert mean_line.get_ydata()[0] == pytest.approx(np.nanmean(values))
-    assert f"mean {np.nanmean(values):.3f}" in ax.get_legend().get_texts()[0].get_text()
+    assert mean_line.get_linestyle() == "--"
+    (entry,) = ax.get_legend().get_texts()  # the dashed mean, not a bar of one class's colour
+    assert entry.get_text() == f"mean IoU {np.nanmean(values):.3f}"
+    labels = [t.get_text() for t in ax.texts]  # bar labels, three decimals
+    assert labels[0] == f"{values[0]:.3f}" and labels[3] == "nan"
 
 
 def test_plot_class_iou_compares_models():
