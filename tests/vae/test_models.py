@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import scipy.special
 
-from course_utils import config, vae
+from course_utils import backend, config, vae
 
 RNG = np.random.default_rng(0)
 
@@ -112,9 +112,10 @@ def test_vae_fit_learns_and_reports_nats(tiny_images):
     after = vae.evaluate_elbo(model, images, draws=2)
     assert before < -500 and after > before + 100
     evaluated = model.evaluate(images, verbose=0, return_dict=True)
-    # The same bound with other noise: one draw per image here, five there (and, on JAX, a
+    # The same bound with other noise: one draw per image here, two there (and, on JAX, a
     # noise stream that differs by several nats on 64 images).
-    assert -evaluated["loss"] == pytest.approx(after, abs=15.0)
+    tolerance = 15.0 if backend.name() == "jax" else 5.0
+    assert -evaluated["loss"] == pytest.approx(after, abs=tolerance)
 
 
 def test_autoencoder_reconstructs_without_noise():
