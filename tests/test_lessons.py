@@ -20,8 +20,8 @@ LESSONS = {
     "03_softmax_classifier": {"build_softmax_classifier"},
     "04_cnn_classifier": {"build_seed_cnn"},
     "05_segmentation": {"conv_block", "build_unet"},
-    "06_gan": {"build_generator", "build_discriminator"},
-    "07_vae": {"build_encoder", "build_decoder", "kl_divergence", "reconstruction_loss"},
+    "06_gan": {"build_generator", "build_discriminator", "GAN"},
+    "07_vae": {"build_encoder", "build_decoder", "VAE", "kl_divergence", "reconstruction_loss"},
     "09_interpretation": {"kernel_cosine"},
 }
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
